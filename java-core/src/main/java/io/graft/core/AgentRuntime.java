@@ -1,0 +1,236 @@
+package io.graft.core;
+
+import io.graft.core.model.ChatModel;
+import io.graft.core.tool.ToolRegistry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Finds agents by name and runs them: each run on its own virtual thread, admitted against a
+ * bound, stopped at its deadline, counted in Micrometer metrics.
+ *
+ * <p>A run that passes its deadline completes as {@link RunStatus#TIMED_OUT} at the deadline; the
+ * agent's thread is asked to stop (cancel hooks interrupt guest code) and its late answer is dropped.
+ */
+public final class AgentRuntime implements AutoCloseable, MeterBinder {
+    private final Map<String, Agent> agents = new ConcurrentHashMap<>();
+    private final ChatModel model;
+    private final ToolRegistry tools;
+    private final Clock clock;
+    private final Semaphore admission;
+    private final int maxInFlight;
+    private final AtomicInteger active = new AtomicInteger();
+    private final List<Consumer<RunEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ExecutorService runners = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "graft-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile MeterRegistry meters = new SimpleMeterRegistry();
+
+    private AgentRuntime(Builder b) {
+        this.model = b.model;
+        this.tools = b.tools;
+        this.clock = b.clock;
+        this.maxInFlight = b.maxInFlight;
+        this.admission = new Semaphore(b.maxInFlight);
+    }
+
+    public static Builder builder(ChatModel model) {
+        return new Builder(model);
+    }
+
+    /** Configures a runtime; every setting has a default but the model. */
+    public static final class Builder {
+        private final ChatModel model;
+        private ToolRegistry tools = ToolRegistry.builtIns(Clock.systemUTC());
+        private Clock clock = Clock.systemUTC();
+        private int maxInFlight = 10_000;
+
+        private Builder(ChatModel model) {
+            this.model = Objects.requireNonNull(model, "model");
+        }
+
+        public Builder tools(ToolRegistry tools) {
+            this.tools = Objects.requireNonNull(tools, "tools");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Runs admitted at once; one more is refused with {@link RuntimeOverloadedException}. */
+        public Builder maxInFlight(int maxInFlight) {
+            this.maxInFlight = Checks.requirePositive(maxInFlight, "maxInFlight");
+            return this;
+        }
+
+        public AgentRuntime build() {
+            return new AgentRuntime(this);
+        }
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        this.meters = registry;
+        registry.gauge("graft.runs.active", active);
+        registry.gauge("graft.runs.capacity", admission, Semaphore::availablePermits);
+    }
+
+    public ChatModel model() {
+        return model;
+    }
+
+    public ToolRegistry tools() {
+        return tools;
+    }
+
+    public void register(Agent agent) {
+        agents.put(agent.name(), agent);
+    }
+
+    public Optional<Agent> unregister(String name) {
+        return Optional.ofNullable(agents.remove(name));
+    }
+
+    public Optional<Agent> find(String name) {
+        return Optional.ofNullable(agents.get(name));
+    }
+
+    public Collection<AgentDescriptor> agents() {
+        return agents.values().stream().map(Agent::descriptor).sorted(java.util.Comparator.comparing(AgentDescriptor::name)).toList();
+    }
+
+    /** Listens to the events of every run. */
+    public void addListener(Consumer<RunEvent> listener) {
+        listeners.add(listener);
+    }
+
+    /** Runs a task and waits for its result. */
+    public AgentResult run(AgentTask task) {
+        return submit(task, e -> {}).join();
+    }
+
+    /**
+     * Starts a run. Throws {@link AgentNotFoundException} for an unknown agent and
+     * {@link RuntimeOverloadedException} when {@code maxInFlight} runs are already in progress.
+     */
+    public RunHandle submit(AgentTask task, Consumer<RunEvent> listener) {
+        Agent agent = find(task.agent()).orElseThrow(() -> new AgentNotFoundException(task.agent(), agents.keySet()));
+        if (!admission.tryAcquire()) {
+            meters.counter("graft.runs.rejected").increment();
+            throw new RuntimeOverloadedException(maxInFlight + " runs are in progress; try again later");
+        }
+        RunContext run = new RunContext(task, model, tools, clock);
+        listeners.forEach(run::addListener);
+        run.addListener(listener);
+        AgentDescriptor descriptor = agent.descriptor();
+        CompletableFuture<AgentResult> result = new CompletableFuture<>();
+        active.incrementAndGet();
+        run.emit(new RunEvent.Started(run.runId(), descriptor.name(), descriptor.framework()));
+
+        ScheduledFuture<?> timer = deadlines.schedule(() -> run.cancel(RunStatus.TIMED_OUT),
+                Math.max(0, run.remaining().toNanos()), TimeUnit.NANOSECONDS);
+        run.onCancel(() -> result.complete(stoppedResult(descriptor, run)));
+        result.whenComplete((r, e) -> {
+            timer.cancel(false);
+            admission.release();
+            active.decrementAndGet();
+            record(descriptor, r);
+            run.emit(new RunEvent.Finished(run.runId(), r));
+        });
+        runners.execute(() -> result.complete(execute(agent, descriptor, run)));
+        return new RunHandle(run, result);
+    }
+
+    private AgentResult execute(Agent agent, AgentDescriptor descriptor, RunContext run) {
+        AgentTask task = run.task();
+        try {
+            run.checkActive();
+            AgentResult answer = agent.execute(task, run);
+            if (run.stoppedAs().isPresent()) {
+                return stoppedResult(descriptor, run);
+            }
+            List<Step> steps = answer.steps().isEmpty() ? run.steps()
+                    : java.util.stream.Stream.concat(run.steps().stream(), answer.steps().stream()).toList();
+            return answer.withSteps(steps).withMetrics(run.metrics());
+        } catch (RunCancelledException e) {
+            return stoppedResult(descriptor, run);
+        } catch (AgentFailedException e) {
+            return run.stoppedAs().isPresent() ? stoppedResult(descriptor, run)
+                    : AgentResult.failed(task, descriptor.framework(), RunStatus.FAILED, e.error(), run.steps()).withMetrics(run.metrics());
+        } catch (RuntimeException | StackOverflowError e) {
+            return run.stoppedAs().isPresent() ? stoppedResult(descriptor, run)
+                    : AgentResult.failed(task, descriptor.framework(), RunStatus.FAILED, AgentError.of(e), run.steps()).withMetrics(run.metrics());
+        }
+    }
+
+    private static AgentResult stoppedResult(AgentDescriptor descriptor, RunContext run) {
+        RunStatus status = run.stoppedAs().orElse(RunStatus.CANCELLED);
+        String message = status == RunStatus.TIMED_OUT
+                ? "run passed its deadline of " + run.task().timeout()
+                : "run was cancelled";
+        return AgentResult.failed(run.task(), descriptor.framework(), status,
+                new AgentError(status.name(), message, ""), run.steps()).withMetrics(run.metrics());
+    }
+
+    private void record(AgentDescriptor agent, AgentResult result) {
+        String framework = agent.framework().id();
+        String status = result.status().name();
+        Counter.builder("graft.runs")
+                .description("Runs by agent, framework and final status")
+                .tags("agent", agent.name(), "framework", framework, "status", status)
+                .register(meters)
+                .increment();
+        Timer.builder("graft.run.latency")
+                .description("Wall time of runs")
+                .tags("framework", framework, "status", status)
+                .publishPercentileHistogram()
+                .register(meters)
+                .record(result.metrics().wallTime());
+    }
+
+    /** Runs in progress now. */
+    public int activeRuns() {
+        return active.get();
+    }
+
+    @Override
+    public void close() {
+        deadlines.shutdownNow();
+        runners.shutdownNow();
+        try {
+            runners.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A default to use where no deadline was given. */
+    public static Duration defaultTimeout() {
+        return AgentTask.DEFAULT_TIMEOUT;
+    }
+}

@@ -1,0 +1,208 @@
+package io.graft.core;
+
+import io.graft.core.model.ChatMessage;
+import io.graft.core.model.ChatModel;
+import io.graft.core.model.ChatRequest;
+import io.graft.core.model.ChatResponse;
+import io.graft.core.model.ToolCall;
+import io.graft.core.model.ToolSpec;
+import io.graft.core.tool.Tool;
+import io.graft.core.tool.ToolException;
+import io.graft.core.tool.ToolRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The services and state of one run. Every model call and tool call of every framework goes
+ * through here, so steps, token counts and cancellation work the same for all of them.
+ *
+ * <p>Thread-safe: a framework may call the model and tools from several threads of one run.
+ */
+public final class RunContext {
+    private final AgentTask task;
+    private final ChatModel model;
+    private final ToolRegistry tools;
+    private final Clock clock;
+    private final long startNanos;
+    private final Instant deadline;
+    private final List<Step> steps = new ArrayList<>();
+    private final List<Consumer<RunEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> cancelHooks = new CopyOnWriteArrayList<>();
+    private final AtomicReference<RunStatus> stopped = new AtomicReference<>();
+    private final AtomicInteger llmCalls = new AtomicInteger();
+    private final AtomicInteger toolCalls = new AtomicInteger();
+    private final AtomicLong inputTokens = new AtomicLong();
+    private final AtomicLong outputTokens = new AtomicLong();
+
+    public RunContext(AgentTask task, ChatModel model, ToolRegistry tools, Clock clock) {
+        this.task = task;
+        this.model = model;
+        this.tools = tools;
+        this.clock = clock;
+        this.startNanos = System.nanoTime();
+        this.deadline = task.deadlineFrom(clock.instant());
+    }
+
+    public AgentTask task() {
+        return task;
+    }
+
+    public String runId() {
+        return task.id();
+    }
+
+    public Instant deadline() {
+        return deadline;
+    }
+
+    /** Time left before the deadline; zero or negative once it has passed. */
+    public Duration remaining() {
+        return Duration.between(clock.instant(), deadline);
+    }
+
+    public ChatModel model() {
+        return model;
+    }
+
+    /** The tool specs this run may offer a model. */
+    public List<ToolSpec> toolSpecs() {
+        return tools.specs(task.tools());
+    }
+
+    public void addListener(Consumer<RunEvent> listener) {
+        listeners.add(listener);
+    }
+
+    /** Runs {@code hook} when the run is cancelled or times out, e.g. to interrupt guest code. */
+    public void onCancel(Runnable hook) {
+        cancelHooks.add(hook);
+        if (stopped.get() != null) {
+            hook.run();
+        }
+    }
+
+    /** Stops the run with {@link RunStatus#CANCELLED} or {@link RunStatus#TIMED_OUT}; idempotent. */
+    public boolean cancel(RunStatus why) {
+        Checks.requireArgument(why == RunStatus.CANCELLED || why == RunStatus.TIMED_OUT,
+                "a run is stopped as CANCELLED or TIMED_OUT, not " + why);
+        if (!stopped.compareAndSet(null, why)) {
+            return false;
+        }
+        cancelHooks.forEach(Runnable::run);
+        return true;
+    }
+
+    /** How the run was stopped, if it was. */
+    public java.util.Optional<RunStatus> stoppedAs() {
+        return java.util.Optional.ofNullable(stopped.get());
+    }
+
+    /** Throws {@link RunCancelledException} if the run was stopped or its deadline has passed. */
+    public void checkActive() {
+        RunStatus why = stopped.get();
+        if (why == null && !remaining().isPositive()) {
+            cancel(RunStatus.TIMED_OUT);
+            why = RunStatus.TIMED_OUT;
+        }
+        if (why != null) {
+            throw new RunCancelledException(why, why == RunStatus.TIMED_OUT
+                    ? "run " + runId() + " passed its deadline of " + task.timeout()
+                    : "run " + runId() + " was cancelled");
+        }
+    }
+
+    /** Calls the model for {@code agent}, streaming tokens as events, and records the call. */
+    public ChatResponse chat(String agent, ChatRequest request) {
+        checkActive();
+        long t0 = System.nanoTime();
+        ChatRequest scoped = request.withConversation(runId());
+        ChatResponse response = listeners.isEmpty()
+                ? model.chat(scoped)
+                : model.stream(scoped, token -> emit(new RunEvent.Token(runId(), agent, token)));
+        llmCalls.incrementAndGet();
+        inputTokens.addAndGet(response.usage().inputTokens());
+        outputTokens.addAndGet(response.usage().outputTokens());
+        record(new Step.LlmCall(agent, response.model(), response.message(), response.usage(), response.finishReason(),
+                Duration.ofNanos(System.nanoTime() - t0)));
+        checkActive();
+        return response;
+    }
+
+    /**
+     * Executes a tool call for {@code agent} and records it. A failing or unknown tool does not end
+     * the run: its error text is returned so the model can react, as every framework expects.
+     */
+    public ToolOutcome callTool(String agent, ToolCall call) {
+        checkActive();
+        long t0 = System.nanoTime();
+        String result;
+        boolean error = false;
+        try {
+            Tool tool = tools.select(task.tools()).stream()
+                    .filter(t -> t.name().equals(call.name()))
+                    .findFirst()
+                    .orElseThrow(() -> new ToolException("unknown tool '" + call.name() + "'"));
+            result = tool.call(call.arguments());
+        } catch (ToolException e) {
+            result = "Error: " + e.getMessage();
+            error = true;
+        } catch (RuntimeException e) {
+            result = "Error: tool '" + call.name() + "' failed: " + e;
+            error = true;
+        }
+        toolCalls.incrementAndGet();
+        record(new Step.ToolExecution(agent, call, result, error, Duration.ofNanos(System.nanoTime() - t0)));
+        return new ToolOutcome(result, error);
+    }
+
+    /** A tool's answer and whether it is an error message. */
+    public record ToolOutcome(String text, boolean error) {}
+
+    /** Records a step the agent observed itself, such as a framework message. */
+    public void record(Step step) {
+        synchronized (steps) {
+            steps.add(step);
+        }
+        emit(new RunEvent.StepRecorded(runId(), step));
+    }
+
+    public void recordMessage(String agent, ChatMessage message) {
+        record(new Step.Message(agent, message));
+    }
+
+    /** Counts a tool call the framework ran itself (a Python tool), which the runtime did not see. */
+    public void countToolCall() {
+        toolCalls.incrementAndGet();
+    }
+
+    public List<Step> steps() {
+        synchronized (steps) {
+            return List.copyOf(steps);
+        }
+    }
+
+    public RunMetrics metrics() {
+        return new RunMetrics(Duration.ofNanos(System.nanoTime() - startNanos), llmCalls.get(), toolCalls.get(),
+                inputTokens.get(), outputTokens.get());
+    }
+
+    public void emit(RunEvent event) {
+        for (Consumer<RunEvent> l : listeners) {
+            l.accept(event);
+        }
+    }
+
+    /** Structured inputs of the task, for adapters. */
+    public Map<String, Object> inputs() {
+        return task.inputs();
+    }
+}

@@ -1,0 +1,5 @@
+/** Native Java agents. */
+@NullMarked
+package io.graft.core.agents;
+
+import org.jspecify.annotations.NullMarked;

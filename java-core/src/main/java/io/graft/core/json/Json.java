@@ -1,0 +1,58 @@
+package io.graft.core.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.graft.core.GraftException;
+import java.util.List;
+import java.util.Map;
+
+/** The shared, thread-safe mapper and the few conversions Graft needs everywhere. */
+public final class Json {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new Jdk8Module())
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+    private static final TypeReference<List<Object>> LIST = new TypeReference<>() {};
+
+    private Json() {}
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new GraftException("cannot write " + value.getClass().getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Parses a JSON object; {@code what} names the input in the error message. */
+    public static Map<String, Object> readMap(String json, String what) {
+        try {
+            return MAPPER.readValue(json, MAP);
+        } catch (JsonProcessingException e) {
+            throw new GraftException(what + " is not a JSON object: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Parses a JSON array; {@code what} names the input in the error message. */
+    public static List<Object> readList(String json, String what) {
+        try {
+            return MAPPER.readValue(json, LIST);
+        } catch (JsonProcessingException e) {
+            throw new GraftException(what + " is not a JSON array: " + e.getOriginalMessage(), e);
+        }
+    }
+}

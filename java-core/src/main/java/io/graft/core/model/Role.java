@@ -1,0 +1,26 @@
+package io.graft.core.model;
+
+import io.graft.core.GraftException;
+import java.util.Locale;
+
+/** Who said a message. */
+public enum Role {
+    SYSTEM,
+    USER,
+    ASSISTANT,
+    TOOL;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Role fromId(String id) {
+        return switch (id) {
+            case "system" -> SYSTEM;
+            case "user", "human" -> USER;
+            case "assistant", "ai" -> ASSISTANT;
+            case "tool" -> TOOL;
+            default -> throw new GraftException("unknown message role '" + id + "', expected system, user, assistant or tool");
+        };
+    }
+}
