@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The services and state of one run. Every model call and tool call of every framework goes
@@ -78,6 +79,11 @@ public final class RunContext {
         return tools.specs(task.tools());
     }
 
+    /** The specs of the named tools, or of the task's tools when {@code names} is empty. */
+    public List<ToolSpec> toolSpecs(List<String> names) {
+        return names.isEmpty() ? toolSpecs() : tools.specs(names);
+    }
+
     public void addListener(Consumer<RunEvent> listener) {
         listeners.add(listener);
     }
@@ -120,14 +126,34 @@ public final class RunContext {
         }
     }
 
-    /** Calls the model for {@code agent}, streaming tokens as events, and records the call. */
+    /** Calls the model for {@code agent} and records the call; tokens stream as events when someone listens. */
     public ChatResponse chat(String agent, ChatRequest request) {
+        return call(agent, request, null);
+    }
+
+    /**
+     * Calls the model for {@code agent}, handing each generated piece of text to {@code onToken}
+     * (when given) and to the run's listeners, and records the call.
+     */
+    public ChatResponse chat(String agent, ChatRequest request, Consumer<String> onToken) {
+        return call(agent, request, onToken);
+    }
+
+    private ChatResponse call(String agent, ChatRequest request, @Nullable Consumer<String> onToken) {
         checkActive();
         long t0 = System.nanoTime();
         ChatRequest scoped = request.withConversation(runId());
-        ChatResponse response = listeners.isEmpty()
-                ? model.chat(scoped)
-                : model.stream(scoped, token -> emit(new RunEvent.Token(runId(), agent, token)));
+        ChatResponse response;
+        if (onToken == null && listeners.isEmpty()) {
+            response = model.chat(scoped);
+        } else {
+            response = model.stream(scoped, token -> {
+                if (onToken != null) {
+                    onToken.accept(token);
+                }
+                emit(new RunEvent.Token(runId(), agent, token));
+            });
+        }
         llmCalls.incrementAndGet();
         inputTokens.addAndGet(response.usage().inputTokens());
         outputTokens.addAndGet(response.usage().outputTokens());

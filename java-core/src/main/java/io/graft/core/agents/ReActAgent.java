@@ -26,14 +26,22 @@ public final class ReActAgent implements Agent {
     private final AgentDescriptor descriptor;
     private final String systemPrompt;
     private final int maxSteps;
+    private final List<String> tools;
 
     /**
      * @param maxSteps model calls allowed per run; a run that needs more fails with the reason
+     * @param tools the tools offered to the model; empty offers the task's tools (all, unless the task names some)
      */
-    public ReActAgent(String name, String description, String systemPrompt, int maxSteps) {
-        this.descriptor = new AgentDescriptor(name, Framework.NATIVE, description, "java:" + ReActAgent.class.getName());
+    public ReActAgent(String name, String description, String systemPrompt, int maxSteps, List<String> tools) {
+        this(new AgentDescriptor(name, Framework.NATIVE, description, "java:" + ReActAgent.class.getName()),
+                systemPrompt, maxSteps, tools);
+    }
+
+    public ReActAgent(AgentDescriptor descriptor, String systemPrompt, int maxSteps, List<String> tools) {
+        this.descriptor = descriptor;
         this.systemPrompt = systemPrompt;
         this.maxSteps = requirePositive(maxSteps, "maxSteps");
+        this.tools = List.copyOf(tools);
     }
 
     @Override
@@ -50,7 +58,7 @@ public final class ReActAgent implements Agent {
         messages.addAll(task.history());
         messages.add(ChatMessage.user(task.input()));
         int transcriptStart = messages.size() - 1;
-        var specs = run.toolSpecs();
+        var specs = run.toolSpecs(tools);
         for (int step = 0; step < maxSteps; step++) {
             ChatResponse response = run.chat(name(), new ChatRequest(messages, specs, Map.of(), ""));
             ChatMessage reply = response.message();

@@ -1,0 +1,52 @@
+package io.graft.server.cli;
+
+import io.graft.core.GraftException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** Entry point of the {@code graft} command. */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(List.of(args), System.out, System.err));
+    }
+
+    /** Runs a command; returns the process exit code. */
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || args.getFirst().equals("--help") || args.getFirst().equals("help")) {
+            out.println(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        List<String> rest = args.subList(1, args.size());
+        try {
+            return switch (args.getFirst()) {
+                case "run" -> RunCommand.execute(Arguments.parse(rest, RunCommand.OPTIONS), out);
+                case "demo" -> DemoCommand.execute(Arguments.parse(rest, DemoCommand.OPTIONS), out);
+                case "serve" -> {
+                    err.println("graft serve: the HTTP server is not part of this build yet");
+                    yield 2;
+                }
+                default -> {
+                    err.println("graft: unknown command '" + args.getFirst() + "'\n" + USAGE);
+                    yield 2;
+                }
+            };
+        } catch (GraftException e) {
+            err.println("graft " + args.getFirst() + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static final String USAGE = String.join("\n", Arrays.asList(
+            "usage: graft <command> [options]",
+            "",
+            "  demo                                  run a native and a LangGraph agent on the same task",
+            "  run FILE --input TEXT [--model SPEC] [--agent NAME] [--json] [--timeout SECONDS]",
+            "                                        run one agent once; FILE is a Python script or a",
+            "                                        native agent definition (.json); SPEC is scripted:FILE.json",
+            "                                        (default: scripted.json next to FILE)",
+            "  serve                                 start the HTTP server",
+            "  test                                  run every test (handled by the launcher)"));
+}

@@ -1,0 +1,89 @@
+package io.graft.server.cli;
+
+import io.graft.core.Agent;
+import io.graft.core.AgentResult;
+import io.graft.core.AgentTask;
+import io.graft.core.GraftException;
+import io.graft.core.json.Json;
+import io.graft.core.json.ResultJson;
+import io.graft.core.model.ChatModel;
+import io.graft.core.model.ChatModels;
+import io.graft.python.PythonSettings;
+import io.graft.server.Graft;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** {@code graft run FILE --input TEXT [--model SPEC] [--agent NAME] [--json] [--timeout SECONDS]}. */
+final class RunCommand {
+    static final Map<String, Boolean> OPTIONS = Map.of("input", true, "model", true, "agent", true, "json", false,
+            "timeout", true);
+
+    private RunCommand() {}
+
+    static int execute(Arguments args, PrintStream out) {
+        if (args.positionals().size() != 1) {
+            throw new GraftException("run needs exactly one FILE (a Python script or a native agent .json), got "
+                    + args.positionals());
+        }
+        Path file = Path.of(args.positionals().getFirst());
+        String input = args.option("input").orElseThrow(() -> new GraftException("run needs --input TEXT"));
+        ChatModel model = model(args.option("model"), file);
+        try (Graft graft = new Graft(model, PythonSettings.fromSystem())) {
+            List<Agent> agents = graft.load(file);
+            Agent agent = pick(agents, args.option("agent"), file);
+            AgentTask task = AgentTask.of(agent.name(), input).withTimeout(timeout(args.option("timeout")));
+            AgentResult result = graft.runtime().run(task);
+            if (args.flag("json")) {
+                out.println(Json.write(ResultJson.result(result)));
+            } else {
+                Report.print(result, out);
+            }
+            return result.completed() ? 0 : 3;
+        }
+    }
+
+    /** The model a run uses: the given spec, else {@code scripted.json} beside the agent file. */
+    static ChatModel model(java.util.Optional<String> spec, Path file) {
+        Path base = Path.of("").toAbsolutePath();
+        if (spec.isPresent()) {
+            return ChatModels.fromSpec(spec.get(), base);
+        }
+        Path beside = file.toAbsolutePath().resolveSibling("scripted.json");
+        if (Files.isRegularFile(beside)) {
+            return ChatModels.fromSpec("scripted:" + beside, base);
+        }
+        throw new GraftException("no model given: pass --model scripted:FILE.json (or put scripted.json beside " + file + ")");
+    }
+
+    private static Agent pick(List<Agent> agents, java.util.Optional<String> wanted, Path file) {
+        if (wanted.isPresent()) {
+            return agents.stream().filter(a -> a.name().equals(wanted.get())).findFirst()
+                    .orElseThrow(() -> new GraftException(file + " defines no agent '" + wanted.get() + "' (it defines: "
+                            + agents.stream().map(Agent::name).toList() + ")"));
+        }
+        if (agents.size() > 1) {
+            throw new GraftException(file + " defines " + agents.size() + " agents " + agents.stream().map(Agent::name).toList()
+                    + ": choose one with --agent NAME");
+        }
+        return agents.getFirst();
+    }
+
+    private static Duration timeout(java.util.Optional<String> seconds) {
+        if (seconds.isEmpty()) {
+            return AgentTask.DEFAULT_TIMEOUT;
+        }
+        try {
+            double s = Double.parseDouble(seconds.get());
+            if (!(s > 0)) {
+                throw new NumberFormatException();
+            }
+            return Duration.ofNanos((long) (s * 1e9));
+        } catch (NumberFormatException e) {
+            throw new GraftException("--timeout must be a positive number of seconds, was '" + seconds.get() + "'");
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.graft.python;
+
+import io.graft.core.AgentDefinitionException;
+import io.graft.core.RunContext;
+import io.graft.core.json.Json;
+import io.graft.core.tool.ToolRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One GraalPy context with its own platform thread, its bridge, and the scripts it has imported.
+ * Serves one run at a time; the pool hands it out.
+ */
+final class PythonContext implements AutoCloseable {
+    private final int id;
+    private final ExecutorService thread;
+    private final Context context;
+    private final PythonHostApi host;
+    private final GraftBridge bridge;
+    /** Script path -> version imported here; touched only on this context's thread. */
+    private final Map<Path, Long> imported = new HashMap<>();
+    private @Nullable RunContext serving;
+    private boolean interrupting;
+    private volatile boolean broken;
+
+    private PythonContext(int id, ExecutorService thread, Context context, PythonHostApi host, GraftBridge bridge) {
+        this.id = id;
+        this.thread = thread;
+        this.context = context;
+        this.host = host;
+        this.bridge = bridge;
+    }
+
+    /** Creates a context on its own thread, boots Graft's host object in it and imports {@code warmImports}. */
+    static PythonContext create(int id, PythonEngine engine, ToolRegistry tools, List<String> warmImports) {
+        ExecutorService thread = Executors.newSingleThreadExecutor(
+                r -> Thread.ofPlatform().name("graft-python-" + id).daemon().unstarted(r));
+        Future<PythonContext> created = thread.submit(() -> {
+            Context context = engine.newContext();
+            try {
+                GraftBridge bridge = new GraftBridge(tools);
+                context.getPolyglotBindings().putMember("graft_bridge", bridge);
+                Path boot = engine.packageDir().resolve("graft").resolve("_boot.py");
+                context.eval(Source.newBuilder("python", boot.toFile()).build());
+                PythonHostApi host = context.getPolyglotBindings().getMember("graft_host").as(PythonHostApi.class);
+                host.warm(Json.write(warmImports));
+                return new PythonContext(id, thread, context, host, bridge);
+            } catch (RuntimeException | java.io.IOException e) {
+                context.close(true);
+                throw e;
+            }
+        });
+        try {
+            return created.get();
+        } catch (ExecutionException e) {
+            thread.shutdownNow();
+            throw new PythonException("cannot start Python context " + id + ": " + describe(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            thread.shutdownNow();
+            Thread.currentThread().interrupt();
+            throw new PythonException("interrupted while starting Python context " + id, e);
+        }
+    }
+
+    int id() {
+        return id;
+    }
+
+    boolean broken() {
+        return broken;
+    }
+
+    /** Runs {@code action} on this context's thread and waits for it. */
+    <T> T call(Function<PythonHostApi, T> action) {
+        Future<T> future = thread.submit(() -> action.apply(host));
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof PolyglotException pe && (pe.isCancelled() || pe.isInterrupted() || pe.isExit())) {
+                throw new ContextStoppedException(pe);
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new PythonException("Python context " + id + " failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PythonException("interrupted while waiting for Python context " + id, e);
+        }
+    }
+
+    /** Imports the script into this context unless this version already is. */
+    void ensureImported(ScriptRef script) {
+        call(h -> {
+            Long have = imported.get(script.path());
+            if (have == null || have != script.version()) {
+                String answer = h.load(script.path().toString(), script.module());
+                LoadAnswer.parse(answer, script.path());
+                imported.put(script.path(), script.version());
+            }
+            return null;
+        });
+    }
+
+    /** Imports a script and describes its agents, failing with {@link AgentDefinitionException}. */
+    LoadAnswer importScript(ScriptRef script) {
+        return call(h -> {
+            LoadAnswer answer = LoadAnswer.parse(h.load(script.path().toString(), script.module()), script.path());
+            imported.put(script.path(), script.version());
+            return answer;
+        });
+    }
+
+    synchronized void serve(RunContext run) {
+        serving = run;
+        bridge.bind(run);
+    }
+
+    /** Ends service of the current run, waiting for an interrupt in progress to finish. */
+    synchronized void release() {
+        while (interrupting) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        serving = null;
+        bridge.unbind();
+    }
+
+    /**
+     * Stops the guest code of {@code run} if this context is still serving it. The context stays
+     * usable when the interrupt lands within {@code grace}; otherwise it is cancelled and marked broken.
+     */
+    void interrupt(RunContext run, Duration grace) {
+        synchronized (this) {
+            if (serving != run || interrupting) {
+                return;
+            }
+            interrupting = true;
+        }
+        try {
+            context.interrupt(grace);
+        } catch (TimeoutException | RuntimeException e) {
+            broken = true;
+            context.close(true);
+        } finally {
+            synchronized (this) {
+                interrupting = false;
+                notifyAll();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        broken = true;
+        try {
+            thread.submit(() -> context.close(true)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            context.close(true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            thread.shutdownNow();
+        }
+    }
+
+    static String describe(Throwable t) {
+        if (t instanceof PolyglotException pe && pe.isGuestException()) {
+            return pe.getMessage();
+        }
+        return String.valueOf(t);
+    }
+
+    /** Guest code was interrupted or cancelled; the run stopped, the context may need replacing. */
+    static final class ContextStoppedException extends io.graft.core.GraftException {
+        private static final long serialVersionUID = 1L;
+
+        ContextStoppedException(Throwable cause) {
+            super("Python execution was stopped", cause);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.graft.python;
+
+import java.nio.file.Path;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.io.IOAccess;
+
+/**
+ * The one GraalPy {@link Engine} of the process, so parsed and compiled code is shared by every
+ * context, and the factory of contexts configured for Graft.
+ *
+ * <p>Refuses to start on the fallback (interpreter-only) runtime unless told to: without the
+ * Graal compiler GraalPy is an order of magnitude slower, and that must never happen silently.
+ */
+public final class PythonEngine implements AutoCloseable {
+    /** What {@code Engine.getImplementationName()} answers when no optimizing runtime is present. */
+    static final String INTERPRETER_ONLY = "Interpreted";
+
+    private static final HostAccess HOST_ACCESS = HostAccess.newBuilder()
+            .allowAccessAnnotatedBy(HostAccess.Export.class)
+            .allowImplementationsAnnotatedBy(HostAccess.Implementable.class)
+            .allowAccessInheritance(false)
+            .build();
+
+    private final Engine engine;
+    private final PythonSettings settings;
+    private final Path packageDir;
+
+    public PythonEngine(PythonSettings settings) {
+        this.settings = settings;
+        this.engine = Engine.newBuilder("python")
+                .option("engine.WarnInterpreterOnly", "false")
+                .build();
+        if (!optimizing() && !settings.allowInterpreterOnly()) {
+            engine.close();
+            throw new PythonException("GraalPy is running on the fallback runtime without the Graal compiler, "
+                    + "which is about 30x slower. Start Graft through ./graft (it puts org.graalvm.compiler on "
+                    + "--upgrade-module-path and enables JVMCI), or pass -Dgraft.python.allowInterpreterOnly=true "
+                    + "to accept the slow runtime.");
+        }
+        this.packageDir = PythonPackage.directory();
+    }
+
+    /** Whether guest code is compiled by the Graal JIT (the optimizing Truffle runtime). */
+    public boolean optimizing() {
+        return !INTERPRETER_ONLY.equals(engine.getImplementationName());
+    }
+
+    /** The Truffle runtime's name: e.g. {@code GraalVM CE} with the compiler, {@code Interpreted} without. */
+    public String runtimeName() {
+        return engine.getImplementationName();
+    }
+
+    public PythonSettings settings() {
+        return settings;
+    }
+
+    /** A new context on the shared engine, with the venv and Graft's package on its path. */
+    Context newContext() {
+        Path venv = settings.venv().resolve("venv");
+        return Context.newBuilder("python")
+                .engine(engine)
+                .allowExperimentalOptions(true)
+                .allowHostAccess(HOST_ACCESS)
+                .allowPolyglotAccess(PolyglotAccess.ALL)
+                .allowIO(IOAccess.ALL)
+                .allowNativeAccess(true)
+                .allowCreateThread(true)
+                .allowCreateProcess(false)
+                .option("python.Executable", venv.resolve("bin").resolve("python").toString())
+                .option("python.ForceImportSite", "true")
+                .option("python.PythonPath", packageDir.toString())
+                .option("python.DontWriteBytecodeFlag", "true")
+                .option("python.CheckHashPycsMode", "never")
+                // Native extensions (pydantic-core, ...) loaded in more than one context need their own copy each.
+                .option("python.IsolateNativeModules", "true")
+                .build();
+    }
+
+
+    Path packageDir() {
+        return packageDir;
+    }
+
+    @Override
+    public void close() {
+        engine.close(true);
+    }
+}

@@ -1,0 +1,70 @@
+package io.graft.python;
+
+import static io.graft.core.Checks.requirePositive;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * How the Python host is set up.
+ *
+ * @param venv the GraalPy virtual environment built by the graalpy-maven-plugin (the directory holding {@code venv/})
+ * @param poolSize contexts in the pool: runs of Python agents that can execute at once
+ * @param warmImports modules every context imports before it takes work
+ * @param allowInterpreterOnly start even when the Graal compiler is missing (slow; tests of the check only)
+ * @param interruptGrace how long a cancelled run's guest code gets to stop before its context is replaced
+ */
+public record PythonSettings(Path venv, int poolSize, List<String> warmImports, boolean allowInterpreterOnly,
+        Duration interruptGrace) {
+
+    public static final List<String> DEFAULT_WARM_IMPORTS = List.of(
+            "graft._host", "graft.langchain", "graft.adapters.langchain", "langgraph.graph", "langgraph.prebuilt");
+
+    public PythonSettings {
+        requirePositive(poolSize, "poolSize");
+        warmImports = List.copyOf(warmImports);
+        io.graft.core.Checks.requirePositive(interruptGrace, "interruptGrace");
+        if (!Files.isDirectory(venv.resolve("venv"))) {
+            throw new PythonException("no GraalPy venv at " + venv.resolve("venv")
+                    + ": build it with ./graft build (or set -Dgraft.python.venv to the directory that holds venv/)");
+        }
+    }
+
+    /**
+     * Settings from system properties, falling back to the venv this build was made with:
+     * {@code graft.python.venv}, {@code graft.python.pool} (default: number of cores),
+     * {@code graft.python.allowInterpreterOnly}.
+     */
+    public static PythonSettings fromSystem() {
+        String venv = System.getProperty("graft.python.venv", buildProperty("venv"));
+        int pool = Integer.getInteger("graft.python.pool", Runtime.getRuntime().availableProcessors());
+        boolean interpreter = Boolean.getBoolean("graft.python.allowInterpreterOnly");
+        return new PythonSettings(Path.of(venv), pool, DEFAULT_WARM_IMPORTS, interpreter, Duration.ofSeconds(2));
+    }
+
+    public PythonSettings withPoolSize(int size) {
+        return new PythonSettings(venv, size, warmImports, allowInterpreterOnly, interruptGrace);
+    }
+
+    public PythonSettings withWarmImports(List<String> imports) {
+        return new PythonSettings(venv, poolSize, imports, allowInterpreterOnly, interruptGrace);
+    }
+
+    private static String buildProperty(String key) {
+        try (InputStream in = PythonSettings.class.getResourceAsStream("build.properties")) {
+            if (in == null) {
+                throw new PythonException("io/graft/python/build.properties is missing from the classpath");
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty(key);
+        } catch (IOException e) {
+            throw new PythonException("cannot read build.properties: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+"""Graft's Python API: runtime services for agent scripts, all routed to the Java host.
+
+An agent script is a plain Python module. It exposes a module-level ``agent`` or decorates
+functions with ``@graft.agent(name=...)``; Graft detects the framework from the object's type.
+"""
+
+from graft._bridge import GraftError
+from graft._registry import agent
+
+__all__ = ["GraftError", "agent", "chat_model", "tools", "memory", "crewai_llm", "autogen_client"]
+
+
+def chat_model(**options):
+    """A LangChain ``BaseChatModel`` served by the runtime's chat model (supports ``bind_tools``
+    and streaming). ``options`` (temperature, max_tokens, ...) are passed to the provider."""
+    from graft.langchain import GraftChatModel
+
+    return GraftChatModel(options=options)
+
+
+def tools(*names):
+    """The runtime's tools as LangChain tools: the named ones, or all when no name is given."""
+    from graft.langchain import graft_tools
+
+    return graft_tools(list(names))
+
+
+def memory(namespace=None):
+    raise GraftError("graft.memory() is not available yet: agent memory arrives with the native memory store")
+
+
+def crewai_llm(**options):
+    raise GraftError("graft.crewai_llm() is not available yet: CrewAI is not installed in this runtime")
+
+
+def autogen_client(**options):
+    raise GraftError("graft.autogen_client() is not available yet: AutoGen is not installed in this runtime")

@@ -1,0 +1,70 @@
+"""The way from Python back into the Java runtime.
+
+Inside Graft the Java host puts a bridge object into the polyglot bindings; every model call and
+tool call goes through it, so routing, metrics and step recording are shared by all frameworks.
+Outside Graft (plain CPython, used as the benchmark baseline) a local backend serves a scripted
+model and the built-in tools in Python.
+"""
+
+import json
+
+
+class GraftError(Exception):
+    """An error raised by the Graft runtime (a model or tool failure, a misuse of the API)."""
+
+
+def _java_backend():
+    try:
+        import polyglot  # only present on GraalPy
+    except ImportError:
+        return None
+    bridge = polyglot.import_value("graft_bridge")
+    return bridge
+
+
+_backend = None
+
+
+def backend():
+    global _backend
+    if _backend is None:
+        _backend = _java_backend()
+        if _backend is None:
+            from graft import _local
+
+            _backend = _local.LocalBackend.from_environment()
+    return _backend
+
+
+def chat(agent, request):
+    """Sends a chat request dict; returns the response dict."""
+    return _decode(backend().chat(agent, json.dumps(request)))
+
+
+def stream(agent, request):
+    """Yields response chunks: ``{"token": text}`` items, then ``{"final": response}``."""
+    chunks = backend().stream(agent, json.dumps(request))
+    while True:
+        chunk = chunks.next()
+        if chunk is None:
+            return
+        yield _decode(chunk)
+
+
+def tool_specs(names):
+    return _decode(backend().toolSpecs(json.dumps(list(names))))["tools"]
+
+
+def call_tool(agent, call):
+    """Runs a runtime tool; returns ``{"text": ..., "error": bool}``."""
+    return _decode(backend().callTool(agent, json.dumps(call)))
+
+
+def _decode(text):
+    # The Java side answers every call with JSON and reports failures as {"error": {...}} rather
+    # than throwing, so no Java exception ever has to cross into framework code.
+    value = json.loads(text)
+    if isinstance(value, dict) and "error" in value:
+        error = value["error"]
+        raise GraftError("%s: %s" % (error.get("type", "Error"), error.get("message", "")))
+    return value

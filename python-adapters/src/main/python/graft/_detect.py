@@ -1,0 +1,30 @@
+"""Decides which framework an agent object belongs to, by its type."""
+
+from graft.adapters.callable import CallableAdapter
+
+EXPECTED = ("a LangChain Runnable (a compiled LangGraph graph is one), a CrewAI Crew, "
+            "an AutoGen AgentChat agent or team, or a callable (task) -> str | dict")
+
+
+def _type_module(obj):
+    return type(obj).__module__ or ""
+
+
+def adapter_for(obj):
+    """The adapter for ``obj``, or ``None`` when Graft cannot run it."""
+    module = _type_module(obj)
+    if module.startswith("crewai"):
+        raise TypeError("CrewAI crews are not supported by this runtime yet (crewai is not installed)")
+    if module.startswith("autogen"):
+        raise TypeError("AutoGen agents and teams are not supported by this runtime yet (autogen is not installed)")
+    try:
+        from langchain_core.runnables import Runnable
+    except ImportError:
+        Runnable = None
+    if Runnable is not None and isinstance(obj, Runnable):
+        from graft.adapters.langchain import LangChainAdapter, _is_graph
+
+        return LangChainAdapter("langgraph" if _is_graph(obj) else "langchain")
+    if callable(obj) and not isinstance(obj, type):
+        return CallableAdapter()
+    return None

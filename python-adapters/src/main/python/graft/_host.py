@@ -1,0 +1,156 @@
+"""What the Java host calls in each Python context: load scripts, run agents.
+
+Every method takes and returns strings (JSON), so no Python object ever leaves the context.
+"""
+
+import importlib.util
+import inspect
+import json
+import os
+import sys
+import traceback
+
+from graft import _registry
+from graft._detect import EXPECTED, adapter_for
+
+
+class _Loaded:
+    __slots__ = ("name", "obj", "adapter", "prepared", "description", "source")
+
+    def __init__(self, name, obj, adapter, description, source):
+        self.name = name
+        self.obj = obj
+        self.adapter = adapter
+        self.prepared = adapter.prepare(obj)
+        self.description = description
+        self.source = source
+
+
+class Host:
+    def __init__(self):
+        self._agents = {}
+
+    def ping(self):
+        return "pong"
+
+    def warm(self, modules_json):
+        """Imports modules ahead of the first run (cold imports take seconds)."""
+        for name in json.loads(modules_json):
+            importlib.import_module(name)
+
+    def load(self, path, module_name):
+        """Imports a script and registers its agents; returns JSON: the agents, or the error."""
+        try:
+            found = self._import(path, module_name)
+        except _ScriptError as e:
+            return json.dumps({"error": e.describe()})
+        except BaseException as e:  # any failure while importing the user's script
+            return json.dumps({"error": _script_error(e, path)})
+        for loaded in found:
+            self._agents[loaded.name] = loaded
+        return json.dumps({"agents": [
+            {"name": a.name, "framework": a.adapter.framework, "description": a.description, "source": a.source}
+            for a in found
+        ]})
+
+    def unload(self, name):
+        self._agents.pop(name, None)
+
+    def run(self, name, task_json):
+        """Runs one task; returns JSON: the adapter's result, or the error with its traceback."""
+        loaded = self._agents.get(name)
+        if loaded is None:
+            return json.dumps({"error": {"type": "GraftError", "message": "agent %r is not loaded in this context" % name,
+                                         "traceback": ""}})
+        task = json.loads(task_json)
+        try:
+            framework_input = loaded.adapter.to_input(loaded.obj, loaded.prepared, task)
+            output = loaded.adapter.invoke(loaded.obj, framework_input, task)
+            return json.dumps(loaded.adapter.to_result(loaded.obj, output, task), default=str)
+        except Exception as e:  # the agent's own failure: report it with its traceback
+            return json.dumps({"error": {"type": type(e).__name__, "message": str(e),
+                                         "traceback": traceback.format_exc()}})
+
+    def _import(self, path, module_name):
+        if not os.path.isfile(path):
+            raise _ScriptError(path, 0, "no such file")
+        _registry.take_declared()
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(module_name, None)
+            raise
+        found = []
+        for name, description, fn in _registry.take_declared():
+            obj = fn
+            if _takes_no_arguments(fn):
+                obj = fn()
+            found.append(self._wrap(name, obj, description, path, "@graft.agent(name=%r)" % name))
+        if hasattr(module, "agent"):
+            name = getattr(module, "AGENT_NAME", None) or os.path.splitext(os.path.basename(path))[0]
+            description = getattr(module, "AGENT_DESCRIPTION", None) or (module.__doc__ or "").strip().split("\n")[0]
+            found.append(self._wrap(name, module.agent, description, path, "module-level 'agent'"))
+        if not found:
+            raise _ScriptError(path, 0, "defines no agent: expected a module-level name 'agent' or functions "
+                                        "decorated with @graft.agent(name=...); found neither")
+        names = [f.name for f in found]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise _ScriptError(path, 0, "defines agent name(s) %s more than once" % ", ".join(duplicates))
+        return found
+
+    def _wrap(self, name, obj, description, path, what):
+        try:
+            adapter = adapter_for(obj)
+        except TypeError as e:
+            raise _ScriptError(path, _line_of(obj, path), "%s: %s" % (what, e))
+        if adapter is None:
+            raise _ScriptError(path, _line_of(obj, path), "%s is a %s.%s, expected %s" % (
+                what, type(obj).__module__, type(obj).__qualname__, EXPECTED))
+        return _Loaded(name, obj, adapter, description or "", path)
+
+
+def _takes_no_arguments(fn):
+    try:
+        return len(inspect.signature(fn).parameters) == 0
+    except (TypeError, ValueError):
+        return False
+
+
+def _line_of(obj, path):
+    try:
+        if os.path.samefile(inspect.getsourcefile(obj), path):
+            return inspect.getsourcelines(obj)[1]
+    except (TypeError, OSError):
+        pass
+    return 0
+
+
+class _ScriptError(Exception):
+    def __init__(self, path, line, message):
+        super().__init__(message)
+        self.path, self.line, self.message = path, line, message
+
+    def describe(self):
+        return {"type": "AgentDefinitionError", "message": self.message, "file": self.path, "line": self.line,
+                "traceback": ""}
+
+
+def _script_error(error, path):
+    """File and line of a failure while importing ``path``: the syntax error's position, or the
+    deepest traceback frame inside the script."""
+    if isinstance(error, SyntaxError) and error.filename and os.path.abspath(error.filename) == os.path.abspath(path):
+        return {"type": type(error).__name__, "message": error.msg, "file": path, "line": error.lineno or 0,
+                "traceback": "".join(traceback.format_exception_only(type(error), error))}
+    line = 0
+    for frame in traceback.extract_tb(error.__traceback__):
+        if os.path.abspath(frame.filename) == os.path.abspath(path):
+            line = frame.lineno
+    return {"type": type(error).__name__, "message": str(error), "file": path, "line": line,
+            "traceback": "".join(traceback.format_exception(type(error), error, error.__traceback__))}
+
+
+host = Host()

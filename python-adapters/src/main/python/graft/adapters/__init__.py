@@ -1,0 +1,39 @@
+"""Framework adapters: each converts a Graft task into its framework's input, runs the framework,
+and converts the output into Graft's result form.
+
+Task (from Java): ``{"id", "agent", "input", "inputs": {...}, "history": [wire messages],
+"metadata": {...}}``.
+
+Result (to Java): ``{"output": str, "structured": dict, "messages": [wire messages],
+"tool_executions": [{"call": {"id", "name", "args"}, "result": str, "error": bool}],
+"stop_reason": str}``.
+"""
+
+
+class Adapter:
+    """The three steps every framework adapter provides."""
+
+    framework = "python"
+
+    def prepare(self, obj):
+        """Work done once per loaded agent (schema inspection, ...); returns what ``to_input`` needs."""
+        return None
+
+    def to_input(self, obj, prepared, task):
+        raise NotImplementedError
+
+    def invoke(self, obj, framework_input, task):
+        raise NotImplementedError
+
+    def to_result(self, obj, output, task):
+        raise NotImplementedError
+
+
+def result(output, structured=None, messages=(), tool_executions=(), stop_reason="completed"):
+    return {
+        "output": output,
+        "structured": structured or {},
+        "messages": list(messages),
+        "tool_executions": list(tool_executions),
+        "stop_reason": stop_reason,
+    }
