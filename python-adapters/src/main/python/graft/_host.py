@@ -3,12 +3,13 @@
 Every method takes and returns strings (JSON), so no Python object ever leaves the context.
 """
 
-import importlib.util
+import importlib
 import inspect
 import json
 import os
 import sys
 import traceback
+import types
 
 from graft import _registry
 from graft._detect import EXPECTED, adapter_for
@@ -38,10 +39,11 @@ class Host:
         for name in json.loads(modules_json):
             importlib.import_module(name)
 
-    def load(self, path, module_name):
-        """Imports a script and registers its agents; returns JSON: the agents, or the error."""
+    def load(self, path, module_name, source):
+        """Imports a script (its text as read by the host, so every context runs the same version)
+        and registers its agents; returns JSON: the agents, or the error."""
         try:
-            found = self._import(path, module_name)
+            found = self._import(path, module_name, source)
         except _ScriptError as e:
             return json.dumps({"error": e.describe()})
         except BaseException as e:  # any failure while importing the user's script
@@ -71,17 +73,20 @@ class Host:
             return json.dumps({"error": {"type": type(e).__name__, "message": str(e),
                                          "traceback": traceback.format_exc()}})
 
-    def _import(self, path, module_name):
-        if not os.path.isfile(path):
-            raise _ScriptError(path, 0, "no such file")
+    def _import(self, path, module_name, source):
         _registry.take_declared()
-        spec = importlib.util.spec_from_file_location(module_name, path)
-        module = importlib.util.module_from_spec(spec)
+        code = compile(source, path, "exec")
+        module = types.ModuleType(module_name)
+        module.__file__ = path
+        previous = sys.modules.get(module_name)
         sys.modules[module_name] = module
         try:
-            spec.loader.exec_module(module)
+            exec(code, module.__dict__)
         except BaseException:
-            sys.modules.pop(module_name, None)
+            if previous is None:
+                sys.modules.pop(module_name, None)
+            else:
+                sys.modules[module_name] = previous
             raise
         found = []
         for name, description, fn in _registry.take_declared():
@@ -121,11 +126,9 @@ def _takes_no_arguments(fn):
 
 
 def _line_of(obj, path):
-    try:
-        if os.path.samefile(inspect.getsourcefile(obj), path):
-            return inspect.getsourcelines(obj)[1]
-    except (TypeError, OSError):
-        pass
+    code = getattr(obj, "__code__", None)
+    if code is not None and code.co_filename == path:
+        return code.co_firstlineno
     return 0
 
 

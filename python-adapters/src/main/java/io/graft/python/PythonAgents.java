@@ -43,7 +43,13 @@ public final class PythonAgents {
         if (!Files.isRegularFile(path)) {
             throw new AgentDefinitionException(path.toString(), "no such file");
         }
-        ScriptRef ref = new ScriptRef(path, moduleName(path), versions.incrementAndGet());
+        String source;
+        try {
+            source = Files.readString(path);
+        } catch (java.io.IOException e) {
+            throw new AgentDefinitionException(path.toString(), "cannot read: " + e.getMessage());
+        }
+        ScriptRef ref = new ScriptRef(path, moduleName(path), versions.incrementAndGet(), source);
         LoadAnswer answer = pool.withAnyContext(context -> context.importScript(ref));
         List<Agent> agents = new ArrayList<>();
         for (Map<String, Object> a : answer.agents()) {

@@ -108,7 +108,7 @@ final class PythonContext implements AutoCloseable {
         call(h -> {
             Long have = imported.get(script.path());
             if (have == null || have != script.version()) {
-                String answer = h.load(script.path().toString(), script.module());
+                String answer = h.load(script.path().toString(), script.module(), script.source());
                 LoadAnswer.parse(answer, script.path());
                 imported.put(script.path(), script.version());
             }
@@ -119,7 +119,7 @@ final class PythonContext implements AutoCloseable {
     /** Imports a script and describes its agents, failing with {@link AgentDefinitionException}. */
     LoadAnswer importScript(ScriptRef script) {
         return call(h -> {
-            LoadAnswer answer = LoadAnswer.parse(h.load(script.path().toString(), script.module()), script.path());
+            LoadAnswer answer = LoadAnswer.parse(h.load(script.path().toString(), script.module(), script.source()), script.path());
             imported.put(script.path(), script.version());
             return answer;
         });

@@ -9,8 +9,8 @@ interface PythonHostApi {
 
     void warm(String modulesJson);
 
-    /** Imports a script; answers {@code {"agents": [...]}} or {@code {"error": {...}}}. */
-    String load(String path, String moduleName);
+    /** Imports a script from its text; answers {@code {"agents": [...]}} or {@code {"error": {...}}}. */
+    String load(String path, String moduleName, String source);
 
     void unload(String name);
 

@@ -1,0 +1,89 @@
+package io.graft.bench;
+
+import io.graft.core.AgentResult;
+import io.graft.core.GraftException;
+import io.graft.core.json.Json;
+import io.graft.python.PythonSettings;
+import io.graft.server.Graft;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs the same agent script the same number of times in Graft (in this JVM, through the full
+ * runtime path) and under CPython (a child process with the same packages, model script and
+ * tools), and reports both medians and their ratio. Usage:
+ *
+ * <pre>CPythonComparison CPYTHON_EXE EXAMPLE [WARMUP] [RUNS]</pre>
+ */
+public final class CPythonComparison {
+    private CPythonComparison() {}
+
+    public static void main(String[] args) throws Exception {
+        String python = args[0];
+        String example = args[1];
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 300;
+        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
+        String input = "What is 17 * 23 + 4?";
+        Path script = Fixtures.example(example + "/agent.py");
+        Path scripted = Fixtures.example(example + "/scripted.json");
+
+        long[] graft = graftSamples(example, script, input, warmup, runs);
+        long[] cpython = cpythonSamples(python, script, scripted, input, warmup, runs);
+        double graftP50 = median(graft);
+        double cpythonP50 = median(cpython);
+        System.out.println(Json.write(Map.of(
+                "example", example, "runs", runs, "warmup", warmup,
+                "graft_p50_us", graftP50 / 1e3, "cpython_p50_us", cpythonP50 / 1e3,
+                "ratio_cpython_over_graft", cpythonP50 / graftP50)));
+        System.err.printf(Locale.ROOT, "%s: Graft p50 %.1f us, CPython p50 %.1f us, CPython/Graft = %.2f%n",
+                example, graftP50 / 1e3, cpythonP50 / 1e3, cpythonP50 / graftP50);
+    }
+
+    private static long[] graftSamples(String example, Path script, String input, int warmup, int runs) {
+        try (Graft graft = new Graft(Fixtures.model(example), PythonSettings.fromSystem().withPoolSize(1))) {
+            String agent = graft.load(script).getFirst().name();
+            for (int i = 0; i < warmup; i++) {
+                check(graft.runtime().run(Fixtures.task(agent, input)));
+            }
+            long[] samples = new long[runs];
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                check(graft.runtime().run(Fixtures.task(agent, input)));
+                samples[i] = System.nanoTime() - t0;
+            }
+            return samples;
+        }
+    }
+
+    private static long[] cpythonSamples(String python, Path script, Path scripted, String input, int warmup, int runs)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(List.of(python, Fixtures.home().resolve("benchmarks/python/cpython_harness.py").toString(),
+                script.toString(), scripted.toString(), input, String.valueOf(warmup), String.valueOf(runs)));
+        pb.environment().put("PYTHONPATH", Fixtures.home().resolve("python-adapters/src/main/python").toString());
+        pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new GraftException("CPython harness failed: " + out);
+        }
+        List<Object> samples = (List<Object>) Json.readMap(out.strip(), "CPython harness output").get("samples_ns");
+        return samples.stream().mapToLong(o -> ((Number) o).longValue()).toArray();
+    }
+
+    private static void check(AgentResult r) {
+        if (!r.completed()) {
+            throw new GraftException("run failed: " + r.error());
+        }
+    }
+
+    static double median(long[] samples) {
+        long[] sorted = samples.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}

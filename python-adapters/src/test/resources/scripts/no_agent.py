@@ -1,0 +1,2 @@
+"""Imports fine but defines no agent."""
+value = 42

@@ -1,0 +1,2 @@
+"""Its 'agent' is neither a framework object nor callable."""
+agent = 42
