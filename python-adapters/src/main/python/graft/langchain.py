@@ -33,17 +33,12 @@ class GraftChatModel(BaseChatModel):
         return {"options": self.options}
 
     def bind_tools(self, tools, *, tool_choice=None, **kwargs):
-        specs = []
-        for tool in tools:
-            function = convert_to_openai_tool(tool)["function"]
-            specs.append({
-                "name": function["name"],
-                "description": function.get("description", ""),
-                "parameters": function.get("parameters", {"type": "object", "properties": {}}),
-            })
+        # LangChain's convention: bound tools sit in the binding's "tools" kwarg in OpenAI format,
+        # which is also what LangGraph's prebuilt agents look for.
+        formatted = [convert_to_openai_tool(tool) for tool in tools]
         if tool_choice is not None:
             kwargs["tool_choice"] = tool_choice
-        return self.bind(graft_tools=specs, **kwargs)
+        return self.bind(tools=formatted, **kwargs)
 
     def _request(self, messages, stop, kwargs):
         options = dict(self.options)
@@ -53,7 +48,7 @@ class GraftChatModel(BaseChatModel):
             options["tool_choice"] = kwargs["tool_choice"]
         return {
             "messages": [to_wire(m) for m in messages],
-            "tools": kwargs.get("graft_tools") or [],
+            "tools": [_tool_spec(t) for t in kwargs.get("tools") or []],
             "options": options,
         }
 
@@ -82,6 +77,15 @@ class GraftChatModel(BaseChatModel):
                     usage_metadata=_usage(final),
                     response_metadata=_metadata(final),
                 ))
+
+
+def _tool_spec(tool):
+    function = tool.get("function", tool)
+    return {
+        "name": function["name"],
+        "description": function.get("description", ""),
+        "parameters": function.get("parameters") or {"type": "object", "properties": {}},
+    }
 
 
 def _usage(response):

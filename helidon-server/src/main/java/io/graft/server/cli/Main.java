@@ -24,6 +24,7 @@ public final class Main {
             return switch (args.getFirst()) {
                 case "run" -> RunCommand.execute(Arguments.parse(rest, RunCommand.OPTIONS), out);
                 case "demo" -> DemoCommand.execute(Arguments.parse(rest, DemoCommand.OPTIONS), out);
+                case "info" -> InfoCommand.execute(out);
                 case "serve" -> {
                     err.println("graft serve: the HTTP server is not part of this build yet");
                     yield 2;
@@ -47,6 +48,7 @@ public final class Main {
             "                                        run one agent once; FILE is a Python script or a",
             "                                        native agent definition (.json); SPEC is scripted:FILE.json",
             "                                        (default: scripted.json next to FILE)",
+            "  info                                  show the JVM, the GraalPy runtime (JIT or not) and the venv",
             "  serve                                 start the HTTP server",
             "  test                                  run every test (handled by the launcher)"));
 }
