@@ -77,6 +77,22 @@ class LangChainAdapterTest {
     }
 
     @Test
+    void concurrentRunsOfAGraphShareThePoolAndAllComplete() {
+        try (AgentRuntime runtime = exampleRuntime("langgraph_prebuilt")) {
+            List<io.graft.core.RunHandle> handles = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                handles.add(runtime.submit(AgentTask.of("calculator-langgraph", "What is 17 * 23 + 4?"), e -> {}));
+            }
+            for (var h : handles) {
+                AgentResult r = h.join();
+                assertEquals(RunStatus.COMPLETED, r.status(), () -> r.error().toString());
+                assertEquals("17 * 23 + 4 = 395.", r.output());
+                assertEquals(1, r.metrics().toolCalls());
+            }
+        }
+    }
+
+    @Test
     void aHandBuiltGraphRunsPythonAndJavaToolsInItsToolNode() {
         try (AgentRuntime runtime = exampleRuntime("langgraph_tool_graph")) {
             AgentResult r = runtime.run(AgentTask.of("agent", "What is 21.5 C in F, and back?"));
