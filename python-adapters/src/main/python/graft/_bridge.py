@@ -64,7 +64,7 @@ def _decode(text):
     # The Java side answers every call with JSON and reports failures as {"error": {...}} rather
     # than throwing, so no Java exception ever has to cross into framework code.
     value = json.loads(text)
-    if isinstance(value, dict) and "error" in value:
+    if isinstance(value, dict) and isinstance(value.get("error"), dict):
         error = value["error"]
         raise GraftError("%s: %s" % (error.get("type", "Error"), error.get("message", "")))
     return value

@@ -182,11 +182,24 @@ final class PythonContext implements AutoCloseable {
         }
     }
 
+    /** The error with the Python frames it passed through, innermost last, as a traceback reads. */
     static String describe(Throwable t) {
-        if (t instanceof PolyglotException pe && pe.isGuestException()) {
-            return pe.getMessage();
+        if (!(t instanceof PolyglotException pe)) {
+            return String.valueOf(t);
         }
-        return String.valueOf(t);
+        StringBuilder b = new StringBuilder(String.valueOf(pe.getMessage()));
+        List<PolyglotException.StackFrame> frames = new java.util.ArrayList<>();
+        pe.getPolyglotStackTrace().forEach(f -> {
+            if (f.isGuestFrame() && f.getSourceLocation() != null) {
+                frames.add(f);
+            }
+        });
+        java.util.Collections.reverse(frames);
+        for (PolyglotException.StackFrame f : frames) {
+            b.append("\n  File \"").append(f.getSourceLocation().getSource().getPath()).append("\", line ")
+                    .append(f.getSourceLocation().getStartLine()).append(", in ").append(f.getRootName());
+        }
+        return b.toString();
     }
 
     /** Guest code was interrupted or cancelled; the run stopped, the context may need replacing. */

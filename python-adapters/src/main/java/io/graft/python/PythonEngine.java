@@ -68,7 +68,8 @@ public final class PythonEngine implements AutoCloseable {
                 .allowIO(IOAccess.ALL)
                 .allowNativeAccess(true)
                 .allowCreateThread(true)
-                .allowCreateProcess(false)
+                .allowCreateProcess(true)
+                .processHandler(new NoProcesses())
                 .option("python.Executable", venv.resolve("bin").resolve("python").toString())
                 .option("python.ForceImportSite", "true")
                 .option("python.PythonPath", packageDir.toString())
@@ -76,6 +77,8 @@ public final class PythonEngine implements AutoCloseable {
                 .option("python.CheckHashPycsMode", "never")
                 // Native extensions (pydantic-core, ...) loaded in more than one context need their own copy each.
                 .option("python.IsolateNativeModules", "true")
+                // The C API is GraalPy's documented path for native extensions; the warning on every load is noise.
+                .option("python.WarnExperimentalFeatures", "false")
                 .build();
     }
 

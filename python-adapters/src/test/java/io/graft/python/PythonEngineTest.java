@@ -28,6 +28,7 @@ class PythonEngineTest {
                 .option("engine.BackgroundCompilation", "false")
                 .option("engine.CompilationFailureAction", "Silent")
                 .option("engine.WarnInterpreterOnly", "false")
+                .allowExperimentalOptions(true)
                 .logHandler(log)
                 .build();
                 Context context = Context.newBuilder("python").engine(engine).build()) {
