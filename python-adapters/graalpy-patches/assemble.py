@@ -74,6 +74,8 @@ def assemble(bundled_dir, out_dir):
             (staging / name).write_text(text)
             metadata += "\n[[%s.rules]]\nversion = '%s'\npatch = '%s'\nlicense = '%s'\n" % (
                 package, rule["version"], name, rule["license"])
+            if "dist-type" in rule:
+                metadata += "dist-type = '%s'\n" % rule["dist-type"]
     (staging / "metadata.toml").write_text(metadata)
     shutil.rmtree(out_dir, ignore_errors=True)
     staging.rename(out_dir)
