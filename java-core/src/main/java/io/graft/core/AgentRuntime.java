@@ -155,7 +155,8 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
         ScheduledFuture<?> timer = deadlines.schedule(() -> run.cancel(RunStatus.TIMED_OUT),
                 Math.max(0, run.remaining().toNanos()), TimeUnit.NANOSECONDS);
         run.onCancel(() -> result.complete(stoppedResult(descriptor, run)));
-        result.whenComplete((r, e) -> {
+        // Callers see the result only once it is counted and announced.
+        CompletableFuture<AgentResult> finished = result.whenComplete((r, e) -> {
             timer.cancel(false);
             admission.release();
             active.decrementAndGet();
@@ -163,7 +164,7 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
             run.emit(new RunEvent.Finished(run.runId(), r));
         });
         runners.execute(() -> result.complete(execute(agent, descriptor, run)));
-        return new RunHandle(run, result);
+        return new RunHandle(run, finished);
     }
 
     private AgentResult execute(Agent agent, AgentDescriptor descriptor, RunContext run) {
