@@ -41,7 +41,8 @@ final class DemoCommand {
         out.println("Task: " + input);
         out.println("Model: " + model.name() + " (deterministic, offline)");
         out.println();
-        try (Graft graft = new Graft(model, PythonSettings.fromSystem())) {
+        // The demo runs its agents one after the other: one context serves them all.
+        try (Graft graft = new Graft(model, PythonSettings.fromSystem().withPoolSize(1))) {
             long t0 = System.nanoTime();
             List<Agent> agents = new ArrayList<>(graft.load(nativeAgent));
             agents.addAll(graft.load(graphAgent));

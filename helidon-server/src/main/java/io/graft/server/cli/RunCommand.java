@@ -32,7 +32,8 @@ final class RunCommand {
         Path file = Path.of(args.positionals().getFirst());
         String input = args.option("input").orElseThrow(() -> new GraftException("run needs --input TEXT"));
         ChatModel model = model(args.option("model"), file);
-        try (Graft graft = new Graft(model, PythonSettings.fromSystem())) {
+        // One run needs one context; more would only compete for the cores while they warm.
+        try (Graft graft = new Graft(model, PythonSettings.fromSystem().withPoolSize(1))) {
             List<Agent> agents = graft.load(file);
             Agent agent = pick(agents, args.option("agent"), file);
             AgentTask task = AgentTask.of(agent.name(), input).withTimeout(timeout(args.option("timeout")));
