@@ -26,8 +26,8 @@ public final class CPythonComparison {
     public static void main(String[] args) throws Exception {
         String python = args[0];
         String example = args[1];
-        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 300;
-        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 200;
+        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 300;
         String input = "What is 17 * 23 + 4?";
         Path script = Fixtures.example(example + "/agent.py");
         Path scripted = Fixtures.example(example + "/scripted.json");

@@ -19,7 +19,7 @@ public final class StartupProbe {
     private StartupProbe() {}
 
     public static void main(String[] args) throws IOException {
-        int warmRuns = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+        int warmRuns = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         try (Graft graft = new Graft(Fixtures.model("langgraph_prebuilt"), PythonSettings.fromSystem())) {
             String agent = graft.load(Fixtures.example("langgraph_prebuilt/agent.py")).getFirst().name();
