@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -228,10 +227,5 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** A default to use where no deadline was given. */
-    public static Duration defaultTimeout() {
-        return AgentTask.DEFAULT_TIMEOUT;
     }
 }

@@ -72,10 +72,6 @@ public record AgentTask(
         return new AgentTask(id, agent, input, inputs, history, tools, memoryNamespace, timeout, metadata);
     }
 
-    public AgentTask withAgent(String agent) {
-        return new AgentTask(id, agent, input, inputs, history, tools, memoryNamespace, timeout, metadata);
-    }
-
     public Optional<String> memory() {
         return memoryNamespace.isEmpty() ? Optional.empty() : Optional.of(memoryNamespace);
     }

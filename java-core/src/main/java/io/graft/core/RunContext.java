@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -225,10 +224,5 @@ public final class RunContext {
         for (Consumer<RunEvent> l : listeners) {
             l.accept(event);
         }
-    }
-
-    /** Structured inputs of the task, for adapters. */
-    public Map<String, Object> inputs() {
-        return task.inputs();
     }
 }
