@@ -17,6 +17,16 @@ final class SharedPython {
         if (agents == null) {
             PythonEngine engine = new PythonEngine(PythonSettings.fromSystem().withPoolSize(2));
             PythonPool pool = new PythonPool(engine, TOOLS);
+            // Tests of concurrency and recovery rely on every context being up, and timings are
+            // steadier when no context is still importing in the background.
+            try {
+                if (!pool.awaitWarm(java.time.Duration.ofMinutes(10))) {
+                    throw new AssertionError("the Python pool did not warm: " + pool.health().detail());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while the Python pool warmed", e);
+            }
             agents = new PythonAgents(pool);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 pool.close();
