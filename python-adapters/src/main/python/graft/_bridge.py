@@ -18,8 +18,10 @@ def _java_backend():
         import polyglot  # only present on GraalPy
     except ImportError:
         return None
-    bridge = polyglot.import_value("graft_bridge")
-    return bridge
+    try:
+        return polyglot.import_value("graft_bridge")
+    except Exception:  # GraalPy's own launcher, outside a Graft host, has no polyglot bindings
+        return None
 
 
 _backend = None
