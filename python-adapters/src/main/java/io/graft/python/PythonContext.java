@@ -107,22 +107,20 @@ final class PythonContext implements AutoCloseable {
     void ensureImported(ScriptRef script) {
         call(h -> {
             Long have = imported.get(script.path());
-            if (have == null || have != script.version()) {
-                String answer = h.load(script.path().toString(), script.module(), script.source());
-                LoadAnswer.parse(answer, script.path());
-                imported.put(script.path(), script.version());
-            }
-            return null;
+            return have != null && have == script.version() ? null : load(h, script);
         });
     }
 
     /** Imports a script and describes its agents, failing with {@link AgentDefinitionException}. */
     LoadAnswer importScript(ScriptRef script) {
-        return call(h -> {
-            LoadAnswer answer = LoadAnswer.parse(h.load(script.path().toString(), script.module(), script.source()), script.path());
-            imported.put(script.path(), script.version());
-            return answer;
-        });
+        return call(h -> load(h, script));
+    }
+
+    /** Runs on this context's thread. */
+    private LoadAnswer load(PythonHostApi h, ScriptRef script) {
+        LoadAnswer answer = LoadAnswer.parse(h.load(script.path().toString(), script.module(), script.source()), script.path());
+        imported.put(script.path(), script.version());
+        return answer;
     }
 
     synchronized void serve(RunContext run) {

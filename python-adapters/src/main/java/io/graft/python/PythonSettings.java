@@ -51,10 +51,6 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
         return new PythonSettings(venv, size, warmImports, allowInterpreterOnly, interruptGrace);
     }
 
-    public PythonSettings withWarmImports(List<String> imports) {
-        return new PythonSettings(venv, poolSize, imports, allowInterpreterOnly, interruptGrace);
-    }
-
     private static String buildProperty(String key) {
         try (InputStream in = PythonSettings.class.getResourceAsStream("build.properties")) {
             if (in == null) {

@@ -27,6 +27,7 @@ public final class ScriptedChatModel implements ChatModel {
 
     private final String name;
     private final List<Turn> turns;
+    private final long[] outputTokens;
     private final Cache<String, AtomicInteger> cursors = Caffeine.newBuilder()
             .expireAfterAccess(Duration.ofMinutes(10))
             .maximumSize(100_000)
@@ -36,6 +37,15 @@ public final class ScriptedChatModel implements ChatModel {
     public record Turn(String content, List<ToolCallSpec> toolCalls) {
         public Turn {
             toolCalls = List.copyOf(toolCalls);
+        }
+
+        /** Estimated output tokens, fixed per turn (computed here, not on every call). */
+        long outputTokens() {
+            long chars = content.length();
+            for (ToolCallSpec c : toolCalls) {
+                chars += c.name().length() + Json.write(c.args()).length();
+            }
+            return Math.max(1, (chars + 3) / 4);
         }
     }
 
@@ -52,6 +62,7 @@ public final class ScriptedChatModel implements ChatModel {
         }
         this.name = name;
         this.turns = List.copyOf(turns);
+        this.outputTokens = this.turns.stream().mapToLong(Turn::outputTokens).toArray();
     }
 
     /** Reads a script file: a JSON array of {@code {"content": ..., "tool_calls": [{"name": ..., "args": {...}}]}}. */
@@ -135,7 +146,7 @@ public final class ScriptedChatModel implements ChatModel {
             calls.add(new ToolCall("call_" + index + "_" + i, spec.name(), spec.args()));
         }
         ChatMessage message = ChatMessage.assistant(turn.content(), calls);
-        Usage usage = new Usage(estimateTokens(request), estimateTokens(turn));
+        Usage usage = new Usage(estimateTokens(request), outputTokens[index]);
         return new ChatResponse(message, usage, name, calls.isEmpty() ? "stop" : "tool_calls");
     }
 
@@ -155,13 +166,5 @@ public final class ScriptedChatModel implements ChatModel {
             chars += m.content().length() + 4;
         }
         return (chars + 3) / 4;
-    }
-
-    private static long estimateTokens(Turn turn) {
-        long chars = turn.content().length();
-        for (ToolCallSpec c : turn.toolCalls()) {
-            chars += c.name().length() + Json.write(c.args()).length();
-        }
-        return Math.max(1, (chars + 3) / 4);
     }
 }
