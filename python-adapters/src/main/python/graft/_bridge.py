@@ -57,6 +57,17 @@ def tool_specs(names):
     return _decode(backend().toolSpecs(json.dumps(list(names))))["tools"]
 
 
+_runtime_names = None
+
+
+def runtime_tool_names():
+    """Names of the tools the Java runtime provides (their calls are recorded on the Java side)."""
+    global _runtime_names
+    if _runtime_names is None:
+        _runtime_names = frozenset(spec["name"] for spec in tool_specs([]))
+    return _runtime_names
+
+
 def call_tool(agent, call):
     """Runs a runtime tool; returns ``{"text": ..., "error": bool}``."""
     return _decode(backend().callTool(agent, json.dumps(call)))

@@ -9,6 +9,7 @@ import json
 
 from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
 
+from graft._bridge import runtime_tool_names
 from graft.adapters import Adapter, result
 from graft.messages import text_of, to_langchain, to_wire
 
@@ -78,8 +79,6 @@ class LangChainAdapter(Adapter):
 
 def _python_tool_executions(messages):
     """Tool calls the graph ran with Python tools; calls to runtime tools were recorded in Java."""
-    from graft.langchain import runtime_tool_names
-
     runtime = runtime_tool_names()
     calls = {}
     executions = []

@@ -8,6 +8,7 @@ import io.graft.server.Graft;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -16,9 +17,11 @@ import java.util.Map;
 /**
  * Runs the same agent script the same number of times in Graft (in this JVM, through the full
  * runtime path) and under CPython (a child process with the same packages, model script and
- * tools), and reports both medians and their ratio. Usage:
+ * tools), and reports both medians and their ratio. GraalPy's JIT needs minutes of runs to reach
+ * its steady state on this 2-core machine, so Graft warms up for a time (default 180 s); CPython
+ * has no JIT and warms up for a number of runs. Usage:
  *
- * <pre>CPythonComparison CPYTHON_EXE EXAMPLE [WARMUP] [RUNS]</pre>
+ * <pre>CPythonComparison CPYTHON_EXE EXAMPLE [GRAFT_WARMUP_SECONDS] [RUNS]</pre>
  */
 public final class CPythonComparison {
     private CPythonComparison() {}
@@ -26,28 +29,30 @@ public final class CPythonComparison {
     public static void main(String[] args) throws Exception {
         String python = args[0];
         String example = args[1];
-        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 300;
+        Duration warmup = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 180);
+        int runs = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
+        int cpythonWarmup = 500;
         String input = "What is 17 * 23 + 4?";
         Path script = Fixtures.example(example + "/agent.py");
         Path scripted = Fixtures.example(example + "/scripted.json");
 
         long[] graft = graftSamples(example, script, input, warmup, runs);
-        long[] cpython = cpythonSamples(python, script, scripted, input, warmup, runs);
+        long[] cpython = cpythonSamples(python, script, scripted, input, cpythonWarmup, runs);
         double graftP50 = median(graft);
         double cpythonP50 = median(cpython);
         System.out.println(Json.write(Map.of(
-                "example", example, "runs", runs, "warmup", warmup,
+                "example", example, "runs", runs, "graft_warmup_s", warmup.toSeconds(), "cpython_warmup_runs", cpythonWarmup,
                 "graft_p50_us", graftP50 / 1e3, "cpython_p50_us", cpythonP50 / 1e3,
                 "ratio_cpython_over_graft", cpythonP50 / graftP50)));
         System.err.printf(Locale.ROOT, "%s: Graft p50 %.1f us, CPython p50 %.1f us, CPython/Graft = %.2f%n",
                 example, graftP50 / 1e3, cpythonP50 / 1e3, cpythonP50 / graftP50);
     }
 
-    private static long[] graftSamples(String example, Path script, String input, int warmup, int runs) {
+    private static long[] graftSamples(String example, Path script, String input, Duration warmup, int runs) {
         try (Graft graft = new Graft(Fixtures.model(example), PythonSettings.fromSystem().withPoolSize(1))) {
             String agent = graft.load(script).getFirst().name();
-            for (int i = 0; i < warmup; i++) {
+            long end = System.nanoTime() + warmup.toNanos();
+            while (System.nanoTime() < end) {
                 check(graft.runtime().run(Fixtures.task(agent, input)));
             }
             long[] samples = new long[runs];

@@ -12,12 +12,15 @@ import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The native ReAct agent answering "17 * 23 + 4" (two model turns, one calculator call):
@@ -25,6 +28,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * deadline timer, metrics).
  */
 @State(Scope.Benchmark)
+@Fork(1)
+@Warmup(iterations = 6, time = 3)
+@Measurement(iterations = 5, time = 3)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class NativeAgentBenchmark {

@@ -7,6 +7,8 @@ import io.graft.server.Graft;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
@@ -14,12 +16,16 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Real LangChain / LangGraph agents run through Graft with the scripted model: the single-step
  * LCEL chain and the prebuilt LangGraph ReAct agent (two model turns, one Java tool call).
  */
 @State(Scope.Benchmark)
+@Fork(1)
+@Warmup(iterations = 12, time = 15)
+@Measurement(iterations = 5, time = 5)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class PythonAgentBenchmark {
