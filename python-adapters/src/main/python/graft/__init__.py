@@ -7,7 +7,7 @@ functions with ``@graft.agent(name=...)``; Graft detects the framework from the 
 from graft._bridge import GraftError
 from graft._registry import agent
 
-__all__ = ["GraftError", "agent", "chat_model", "tools", "memory", "crewai_llm", "autogen_client"]
+__all__ = ["GraftError", "agent", "chat_model", "tools", "memory", "crewai_llm", "autogen_client", "autogen_tools"]
 
 
 def chat_model(**options):
@@ -33,5 +33,17 @@ def crewai_llm(**options):
     raise GraftError("graft.crewai_llm() is not available yet: CrewAI is not installed in this runtime")
 
 
-def autogen_client(**options):
-    raise GraftError("graft.autogen_client() is not available yet: AutoGen is not installed in this runtime")
+def autogen_client(model_info=None, **options):
+    """An AutoGen ``ChatCompletionClient`` served by the runtime's chat model (tool calls,
+    streaming, usage). ``options`` are passed to the provider; ``model_info`` overrides the
+    capabilities AutoGen sees (default: function calling and JSON output, no vision)."""
+    from graft.autogen import GraftChatCompletionClient
+
+    return GraftChatCompletionClient(options=options, model_info=model_info)
+
+
+def autogen_tools(*names):
+    """The runtime's tools as AutoGen tools: the named ones, or all when no name is given."""
+    from graft.autogen import autogen_tools as build
+
+    return build(list(names))

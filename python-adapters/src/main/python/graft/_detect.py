@@ -16,7 +16,12 @@ def adapter_for(obj):
     if module.startswith("crewai"):
         raise TypeError("CrewAI crews are not supported by this runtime yet (crewai is not installed)")
     if module.startswith("autogen"):
-        raise TypeError("AutoGen agents and teams are not supported by this runtime yet (autogen is not installed)")
+        from graft.adapters.autogen import AutoGenAdapter, is_autogen
+
+        if is_autogen(obj):
+            return AutoGenAdapter()
+        raise TypeError("this AutoGen object is neither an AgentChat agent nor a team; Graft runs "
+                        "autogen_agentchat agents (AssistantAgent, ...) and teams (RoundRobinGroupChat, ...)")
     try:
         from langchain_core.runnables import Runnable
     except ImportError:

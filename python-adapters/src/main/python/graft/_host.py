@@ -16,7 +16,7 @@ from graft._detect import EXPECTED, adapter_for
 
 
 class _Loaded:
-    __slots__ = ("name", "obj", "adapter", "prepared", "description", "source")
+    __slots__ = ("name", "obj", "adapter", "prepared", "description", "source", "origin")
 
     def __init__(self, name, obj, adapter, description, source):
         self.name = name
@@ -25,14 +25,22 @@ class _Loaded:
         self.prepared = adapter.prepare(obj)
         self.description = description
         self.source = source
+        self.origin = None  # (path, module name, script text), to rebuild the object
 
 
 class Host:
     def __init__(self):
         self._agents = {}
+        self._unfinished = None  # the agent whose last run stopped midway (deadline, cancel, failure)
 
     def ping(self):
         return "pong"
+
+    def otherThreads(self):
+        import threading
+
+        me = threading.current_thread()
+        return sum(1 for t in threading.enumerate() if t is not me and t.is_alive())
 
     def warm(self, modules_json):
         """Imports modules ahead of the first run (cold imports take seconds)."""
@@ -49,6 +57,7 @@ class Host:
         except BaseException as e:  # any failure while importing the user's script
             return json.dumps({"error": _script_error(e, path)})
         for loaded in found:
+            loaded.origin = (path, module_name, source)
             self._agents[loaded.name] = loaded
         return json.dumps({"agents": [
             {"name": a.name, "framework": a.adapter.framework, "description": a.description, "source": a.source}
@@ -60,18 +69,42 @@ class Host:
 
     def run(self, name, task_json):
         """Runs one task; returns JSON: the adapter's result, or the error with its traceback."""
+        try:
+            self._recover()
+        except BaseException as e:
+            return json.dumps({"error": {"type": type(e).__name__, "message": "cannot rebuild agents after a "
+                                         "stopped run: %s" % e, "traceback": traceback.format_exc()}})
         loaded = self._agents.get(name)
         if loaded is None:
             return json.dumps({"error": {"type": "GraftError", "message": "agent %r is not loaded in this context" % name,
                                          "traceback": ""}})
         task = json.loads(task_json)
+        self._unfinished = loaded
         try:
             framework_input = loaded.adapter.to_input(loaded.obj, loaded.prepared, task)
             output = loaded.adapter.invoke(loaded.obj, framework_input, task)
-            return json.dumps(loaded.adapter.to_result(loaded.obj, output, task), default=str)
+            answer = json.dumps(loaded.adapter.to_result(loaded.obj, output, task), default=str)
+            self._unfinished = None
+            return answer
         except Exception as e:  # the agent's own failure: report it with its traceback
             return json.dumps({"error": {"type": type(e).__name__, "message": str(e),
                                          "traceback": traceback.format_exc()}})
+
+    def _recover(self):
+        """The last run stopped midway (a deadline or cancel interrupts Python wherever it is; a
+        failure may leave a framework half-way). Frameworks whose objects keep state that such a
+        run breaks (AutoGen: the team stays marked as running, its runtime is bound to the event
+        loop the run left behind) get fresh objects: their scripts are executed again."""
+        stale, self._unfinished = self._unfinished, None
+        if stale is None or not stale.adapter.rebuild_after_interrupt:
+            return
+        stale.adapter.discard(stale.obj)
+        kind = type(stale.adapter)
+        origins = {a.origin for a in self._agents.values() if type(a.adapter) is kind}
+        for path, module_name, source in origins:
+            for fresh in self._import(path, module_name, source):
+                fresh.origin = (path, module_name, source)
+                self._agents[fresh.name] = fresh
 
     def _import(self, path, module_name, source):
         _registry.take_declared()

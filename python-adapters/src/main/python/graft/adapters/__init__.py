@@ -14,6 +14,12 @@ class Adapter:
     """The three steps every framework adapter provides."""
 
     framework = "python"
+    # True when a run that stops midway (deadline, cancel, failure) can leave this framework's
+    # objects unusable: the host then executes the scripts of all of them again before the next run.
+    rebuild_after_interrupt = False
+
+    def discard(self, obj):
+        """Releases what the framework holds for a run that stopped midway, before the rebuild."""
 
     def prepare(self, obj):
         """Work done once per loaded agent (schema inspection, ...); returns what ``to_input`` needs."""

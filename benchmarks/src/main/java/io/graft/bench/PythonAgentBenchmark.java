@@ -19,8 +19,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Real LangChain / LangGraph agents run through Graft with the scripted model: the single-step
- * LCEL chain and the prebuilt LangGraph ReAct agent (two model turns, one Java tool call).
+ * Real LangChain / LangGraph / AutoGen agents run through Graft with the scripted model: the
+ * single-step LCEL chain, the prebuilt LangGraph ReAct agent (two model turns, one Java tool
+ * call) and a two-agent AutoGen RoundRobinGroupChat (three model turns, one Java tool call).
  */
 @State(Scope.Benchmark)
 @Fork(1)
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class PythonAgentBenchmark {
-    @Param({"lcel_chain", "langgraph_prebuilt"})
+    @Param({"lcel_chain", "langgraph_prebuilt", "autogen_round_robin"})
     public String example;
 
     private Graft graft;

@@ -68,6 +68,10 @@ public record AgentTask(
         return new AgentTask(id, agent, input, inputs, history, tools, memoryNamespace, timeout, metadata);
     }
 
+    public AgentTask withMetadata(Map<String, String> metadata) {
+        return new AgentTask(id, agent, input, inputs, history, tools, memoryNamespace, timeout, metadata);
+    }
+
     public AgentTask withId(String id) {
         return new AgentTask(id, agent, input, inputs, history, tools, memoryNamespace, timeout, metadata);
     }

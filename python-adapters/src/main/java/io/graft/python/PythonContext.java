@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.graalvm.polyglot.Context;
@@ -33,6 +34,8 @@ final class PythonContext implements AutoCloseable {
     /** Script path -> version imported here; touched only on this context's thread. */
     private final Map<Path, Long> imported = new HashMap<>();
     private @Nullable RunContext serving;
+    private static final System.Logger LOG = System.getLogger(PythonContext.class.getName());
+
     private boolean interrupting;
     private volatile boolean broken;
 
@@ -130,13 +133,18 @@ final class PythonContext implements AutoCloseable {
 
     /** Ends service of the current run, waiting for an interrupt in progress to finish. */
     synchronized void release() {
+        // Even when the releasing thread is interrupted (a runtime shutting down), the context must
+        // not go back to the pool before the interrupt has decided whether it is broken.
+        boolean interrupted = false;
         while (interrupting) {
             try {
                 wait();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+                interrupted = true;
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         serving = null;
         bridge.unbind();
@@ -144,7 +152,10 @@ final class PythonContext implements AutoCloseable {
 
     /**
      * Stops the guest code of {@code run} if this context is still serving it. The context stays
-     * usable when the interrupt lands within {@code grace}; otherwise it is cancelled and marked broken.
+     * usable when the interrupt lands within {@code grace} and no other Python thread survives it
+     * (a framework's worker thread, e.g. AutoGen running a blocking tool in an executor, is not
+     * stopped by the interrupt and would hold on to the context); otherwise the context is
+     * cancelled and marked broken, and the pool replaces it.
      */
     void interrupt(RunContext run, Duration grace) {
         synchronized (this) {
@@ -155,14 +166,42 @@ final class PythonContext implements AutoCloseable {
         }
         try {
             context.interrupt(grace);
+            int others = otherThreadsAfter(grace);
+            if (others != 0) {
+                LOG.log(System.Logger.Level.WARNING, "Python context {0}: run {1} stopped, but {2} other Python "
+                        + "thread(s) of it did not; replacing the context", id, run.runId(), others < 0 ? "some" : others);
+                broken = true;
+            }
         } catch (TimeoutException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Python context {0}: run {1} did not stop within {2} ms ({3}); "
+                    + "replacing the context", id, run.runId(), grace.toMillis(), e.toString());
             broken = true;
-            context.close(true);
+        }
+        try {
+            if (broken) {
+                context.close(true);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Python context {0}: cancelling failed: {1}", id, e.toString());
         } finally {
             synchronized (this) {
                 interrupting = false;
                 notifyAll();
             }
+        }
+    }
+
+    /** Other Python threads alive once the interrupted run has unwound; -1 if that cannot be told within {@code grace}. */
+    private int otherThreadsAfter(Duration grace) {
+        Future<Integer> count = thread.submit(host::otherThreads);
+        try {
+            return count.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            count.cancel(false);
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
         }
     }
 

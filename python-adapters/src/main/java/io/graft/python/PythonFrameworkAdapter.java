@@ -52,16 +52,17 @@ final class PythonFrameworkAdapter implements FrameworkAdapter<String, String> {
     @Override
     public String execute(AgentDescriptor agent, String input, RunContext run) {
         ScriptRef script = scripts.apply(agent.name());
-        try {
-            return pool.withContext(run, context -> {
+        return pool.withContext(run, context -> {
+            try {
                 context.ensureImported(script);
                 run.checkActive();
                 return context.call(host -> host.run(agent.name(), input));
-            });
-        } catch (PythonContext.ContextStoppedException e) {
-            run.checkActive();
-            throw new PythonException("Python execution of '" + agent.name() + "' was stopped unexpectedly", e);
-        }
+            } catch (PythonContext.ContextStoppedException e) {
+                run.checkActive();
+                throw new PythonException("Python execution of '" + agent.name() + "' in context " + context.id()
+                        + " was stopped unexpectedly (" + e.getCause().getMessage() + ")", e);
+            }
+        });
     }
 
     @Override

@@ -104,7 +104,10 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
     public <T> T withContext(RunContext run, Function<PythonContext, T> action) {
         PythonContext context = borrow(run);
         context.serve(run);
-        run.onCancel(() -> Thread.ofVirtual().start(() -> context.interrupt(run, engine.settings().interruptGrace())));
+        // A platform thread: Truffle's interrupt blocks (up to the grace period) and should not
+        // wait for a free carrier behind virtual threads that are busy with runs.
+        run.onCancel(() -> Thread.ofPlatform().daemon().name("graft-python-interrupt")
+                .start(() -> context.interrupt(run, engine.settings().interruptGrace())));
         try {
             return action.apply(context);
         } finally {
@@ -150,6 +153,7 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
         }
         all.remove(context);
         replaced.incrementAndGet();
+        System.getLogger(PythonPool.class.getName()).log(System.Logger.Level.INFO, "replacing Python context {0}", context.id());
         Thread.ofVirtual().name("graft-python-replace").start(() -> {
             context.close();
             addFresh();

@@ -7,7 +7,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.SequencedMap;
 import java.util.Properties;
 
 /**
@@ -22,8 +28,11 @@ import java.util.Properties;
 public record PythonSettings(Path venv, int poolSize, List<String> warmImports, boolean allowInterpreterOnly,
         Duration interruptGrace) {
 
-    public static final List<String> DEFAULT_WARM_IMPORTS = List.of(
-            "graft._host", "graft.langchain", "graft.adapters.langchain", "langgraph.graph", "langgraph.prebuilt");
+    /** The modules a context imports ahead of work, per framework (cold imports take seconds each). */
+    public static final SequencedMap<String, List<String>> WARM_IMPORTS = warmImportTable();
+
+    /** Every framework's modules: what a context imports when {@code graft.python.warm} does not say. */
+    public static final List<String> DEFAULT_WARM_IMPORTS = warmImportsFor(WARM_IMPORTS.keySet());
 
     public PythonSettings {
         requirePositive(poolSize, "poolSize");
@@ -38,13 +47,37 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
     /**
      * Settings from system properties, falling back to the venv this build was made with:
      * {@code graft.python.venv}, {@code graft.python.pool} (default: number of cores),
-     * {@code graft.python.allowInterpreterOnly}.
+     * {@code graft.python.warm} (comma-separated frameworks whose modules contexts import ahead of
+     * work: {@code langchain}, {@code autogen}; default all), {@code graft.python.allowInterpreterOnly}.
      */
     public static PythonSettings fromSystem() {
         String venv = System.getProperty("graft.python.venv", buildProperty("venv"));
         int pool = Integer.getInteger("graft.python.pool", Runtime.getRuntime().availableProcessors());
         boolean interpreter = Boolean.getBoolean("graft.python.allowInterpreterOnly");
-        return new PythonSettings(Path.of(venv), pool, DEFAULT_WARM_IMPORTS, interpreter, Duration.ofSeconds(2));
+        String warm = System.getProperty("graft.python.warm", String.join(",", WARM_IMPORTS.keySet()));
+        List<String> frameworks = Arrays.stream(warm.split(",")).map(String::strip).filter(f -> !f.isEmpty()).toList();
+        return new PythonSettings(Path.of(venv), pool, warmImportsFor(frameworks), interpreter, Duration.ofSeconds(2));
+    }
+
+    private static SequencedMap<String, List<String>> warmImportTable() {
+        SequencedMap<String, List<String>> table = new LinkedHashMap<>();
+        table.put("langchain", List.of("graft.langchain", "graft.adapters.langchain", "langgraph.graph", "langgraph.prebuilt"));
+        table.put("autogen", List.of("graft.autogen", "graft.adapters.autogen", "autogen_agentchat.agents",
+                "autogen_agentchat.teams", "autogen_agentchat.conditions"));
+        return Collections.unmodifiableSequencedMap(table);
+    }
+
+    static List<String> warmImportsFor(Collection<String> frameworks) {
+        List<String> modules = new ArrayList<>(List.of("graft._host"));
+        for (String framework : frameworks) {
+            List<String> forFramework = WARM_IMPORTS.get(framework);
+            if (forFramework == null) {
+                throw new PythonException("graft.python.warm: unknown framework '" + framework + "'; known: "
+                        + String.join(", ", WARM_IMPORTS.keySet()));
+            }
+            modules.addAll(forFramework);
+        }
+        return List.copyOf(modules);
     }
 
     public PythonSettings withPoolSize(int size) {
