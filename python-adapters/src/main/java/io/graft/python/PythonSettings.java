@@ -84,6 +84,11 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
         return new PythonSettings(venv, size, warmImports, allowInterpreterOnly, interruptGrace);
     }
 
+    /** Contexts warm only these frameworks' modules (none: a one-shot run imports what its script needs). */
+    public PythonSettings withWarmFrameworks(Collection<String> frameworks) {
+        return new PythonSettings(venv, poolSize, warmImportsFor(frameworks), allowInterpreterOnly, interruptGrace);
+    }
+
     private static String buildProperty(String key) {
         try (InputStream in = PythonSettings.class.getResourceAsStream("build.properties")) {
             if (in == null) {

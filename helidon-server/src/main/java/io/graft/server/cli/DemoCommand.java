@@ -42,7 +42,7 @@ final class DemoCommand {
         out.println("Model: " + model.name() + " (deterministic, offline)");
         out.println();
         // The demo runs its agents one after the other: one context serves them all.
-        try (Graft graft = new Graft(model, PythonSettings.fromSystem().withPoolSize(1))) {
+        try (Graft graft = new Graft(model, PythonSettings.fromSystem().withPoolSize(1).withWarmFrameworks(List.of("langchain")))) {
             long t0 = System.nanoTime();
             List<Agent> agents = new ArrayList<>(graft.load(nativeAgent));
             agents.addAll(graft.load(graphAgent));

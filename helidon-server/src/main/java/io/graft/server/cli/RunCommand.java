@@ -33,7 +33,7 @@ final class RunCommand {
         String input = args.option("input").orElseThrow(() -> new GraftException("run needs --input TEXT"));
         ChatModel model = model(args.option("model"), file);
         // One run needs one context; more would only compete for the cores while they warm.
-        try (Graft graft = new Graft(model, PythonSettings.fromSystem().withPoolSize(1))) {
+        try (Graft graft = new Graft(model, PythonSettings.fromSystem().withPoolSize(1).withWarmFrameworks(List.of()))) {
             List<Agent> agents = graft.load(file);
             Agent agent = pick(agents, args.option("agent"), file);
             AgentTask task = AgentTask.of(agent.name(), input).withTimeout(timeout(args.option("timeout")));
