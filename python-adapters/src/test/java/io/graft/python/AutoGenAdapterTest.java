@@ -82,6 +82,22 @@ class AutoGenAdapterTest {
     }
 
     @Test
+    void aSingleAgentRunsAloneAndAgainAfterItsReset() {
+        String turns = "[{\"tool_calls\": [{\"name\": \"calculator\", \"args\": {\"expression\": \"6 * 7\"}}]},"
+                + " {\"content\": \"6 * 7 = 42.\"}]";
+        try (AgentRuntime runtime = runtimeFor(SharedPython.script("autogen_single.py"),
+                ScriptedChatModel.fromJson("scripted:single", turns, "test"))) {
+            for (int run = 0; run < 2; run++) {
+                AgentResult r = runtime.run(AgentTask.of("autogen_single", "What is 6 * 7?"));
+                assertEquals(RunStatus.COMPLETED, r.status(), () -> r.error().toString());
+                assertEquals("6 * 7 = 42.", r.output());
+                assertEquals(List.of("solo", "solo"), speakers(r));
+                assertEquals("42", toolSteps(r).getFirst().result());
+            }
+        }
+    }
+
+    @Test
     void aTeamThatLoopsPastItsStepLimitFailsWithTheReason() {
         String turns = IntStream.range(0, 30).mapToObj(i -> "{\"content\": \"turn " + i + "\"}")
                 .reduce((a, b) -> a + "," + b).orElseThrow();
