@@ -35,8 +35,8 @@ class GraftChatCompletionClient(ChatCompletionClient):
     def __init__(self, options: Optional[Mapping[str, Any]] = None, model_info: Optional[ModelInfo] = None):
         self._options = dict(options or {})
         self._model_info = model_info or DEFAULT_MODEL_INFO
-        self._actual = RequestUsage(prompt_tokens=0, completion_tokens=0)
-        self._total = RequestUsage(prompt_tokens=0, completion_tokens=0)
+        # Every completion is a real model call (no cache), so actual and total usage are the same.
+        self._usage = RequestUsage(prompt_tokens=0, completion_tokens=0)
 
     def _request(self, messages, tools, tool_choice, json_output, extra_create_args):
         options = {**self._options, **dict(extra_create_args)}
@@ -50,18 +50,14 @@ class GraftChatCompletionClient(ChatCompletionClient):
         elif isinstance(json_output, type) and issubclass(json_output, BaseModel):
             options["response_format"] = {"type": "json_schema", "json_schema": {
                 "name": json_output.__name__, "schema": json_output.model_json_schema()}}
-        wire = []
-        for m in messages:
-            wire.extend(to_wire(m))
-        return {"messages": wire, "tools": [_tool_spec(t) for t in tools], "options": options}
+        return {"messages": [w for m in messages for w in to_wire(m)], "tools": [_tool_spec(t) for t in tools],
+                "options": options}
 
     def _result(self, response):
         usage = response.get("usage") or {}
         used = RequestUsage(prompt_tokens=usage.get("input_tokens", 0), completion_tokens=usage.get("output_tokens", 0))
-        self._actual = RequestUsage(self._actual.prompt_tokens + used.prompt_tokens,
-                                    self._actual.completion_tokens + used.completion_tokens)
-        self._total = RequestUsage(self._total.prompt_tokens + used.prompt_tokens,
-                                   self._total.completion_tokens + used.completion_tokens)
+        self._usage = RequestUsage(self._usage.prompt_tokens + used.prompt_tokens,
+                                   self._usage.completion_tokens + used.completion_tokens)
         calls = response.get("tool_calls") or []
         text = response.get("content") or ""
         if calls:
@@ -95,10 +91,10 @@ class GraftChatCompletionClient(ChatCompletionClient):
         pass
 
     def actual_usage(self) -> RequestUsage:
-        return self._actual
+        return self._usage
 
     def total_usage(self) -> RequestUsage:
-        return self._total
+        return self._usage
 
     def count_tokens(self, messages: Sequence[Any], *, tools: Sequence[Any] = []) -> int:
         # The Java model counts real usage; this estimate (4 characters a token, as the scripted
@@ -120,31 +116,41 @@ class GraftChatCompletionClient(ChatCompletionClient):
         return self._model_info
 
 
+def wire_message(role, content, name="", tool_calls=(), tool_call_id="", usage=None):
+    """A Graft wire message; ``usage`` is AutoGen's ``RequestUsage`` of the turn, if known."""
+    wire = {"role": role, "content": content, "tool_calls": list(tool_calls), "tool_call_id": tool_call_id,
+            "name": name or ""}
+    if usage is not None:
+        wire["usage"] = {"input_tokens": usage.prompt_tokens, "output_tokens": usage.completion_tokens}
+    return wire
+
+
 def to_wire(message):
     """An AutoGen ``LLMMessage`` as Graft wire messages (a tool-result message becomes one per result)."""
-    def wire(role, content, tool_calls=(), tool_call_id="", name=""):
-        return {"role": role, "content": content, "tool_calls": list(tool_calls), "tool_call_id": tool_call_id,
-                "name": name}
-
     if isinstance(message, SystemMessage):
-        return [wire("system", message.content)]
+        return [wire_message("system", message.content)]
     if isinstance(message, UserMessage):
         if not isinstance(message.content, str):
             if any(not isinstance(part, str) for part in message.content):
                 raise _bridge.GraftError("graft.autogen_client(): image content is not supported by Graft's models yet")
-            return [wire("user", "\n".join(message.content), name=message.source)]
-        return [wire("user", message.content, name=message.source)]
+            return [wire_message("user", "\n".join(message.content), message.source)]
+        return [wire_message("user", message.content, message.source)]
     if isinstance(message, AssistantMessage):
         if isinstance(message.content, str):
-            return [wire("assistant", message.content, name=message.source)]
-        calls = [{"id": c.id, "name": c.name, "args": _arguments(c)} for c in message.content]
-        return [wire("assistant", message.thought or "", calls, name=message.source)]
+            return [wire_message("assistant", message.content, message.source)]
+        return [wire_message("assistant", message.thought or "", message.source, tool_calls_of(message.content))]
     if isinstance(message, FunctionExecutionResultMessage):
-        return [wire("tool", r.content, tool_call_id=r.call_id, name=r.name) for r in message.content]
+        return [wire_message("tool", r.content, r.name, tool_call_id=r.call_id) for r in message.content]
     raise _bridge.GraftError("graft.autogen_client(): unsupported message type %s" % type(message).__name__)
 
 
-def _arguments(call):
+def tool_calls_of(function_calls):
+    """AutoGen ``FunctionCall``s as wire tool calls."""
+    return [{"id": c.id, "name": c.name, "args": arguments_of(c)} for c in function_calls]
+
+
+def arguments_of(call):
+    """A ``FunctionCall``'s JSON arguments as a dict (kept raw when the model sent no JSON object)."""
     try:
         args = json.loads(call.arguments or "{}")
     except ValueError:
@@ -189,4 +195,4 @@ def autogen_tools(names):
     return [GraftAutoGenTool(spec) for spec in _bridge.tool_specs(names)]
 
 
-__all__ = ["GraftChatCompletionClient", "GraftAutoGenTool", "autogen_tools", "DEFAULT_MODEL_INFO"]
+__all__ = ["GraftChatCompletionClient", "GraftAutoGenTool", "autogen_tools", "to_wire", "wire_message", "DEFAULT_MODEL_INFO"]

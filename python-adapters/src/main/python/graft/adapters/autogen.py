@@ -22,6 +22,7 @@ from autogen_core import CancellationToken
 
 from graft._bridge import GraftError, runtime_tool_names
 from graft.adapters import Adapter, result
+from graft.autogen import arguments_of, tool_calls_of, wire_message
 
 DEFAULT_MAX_STEPS = 100
 
@@ -30,7 +31,7 @@ _loop = None
 
 def _event_loop():
     global _loop
-    if _loop is None or _loop.is_closed():
+    if _loop is None:
         _loop = asyncio.new_event_loop()
     return _loop
 
@@ -72,23 +73,23 @@ class AutoGenAdapter(Adapter):
     def to_result(self, obj, output, task):
         messages, executions = [], []
         runtime = runtime_tool_names()
+        requested = {}  # call id -> FunctionCall, from the request events seen so far
         for m in output.messages:
             if isinstance(m, ToolCallRequestEvent):
-                messages.append(_wire("assistant", "", m.source, m.models_usage,
-                                      [{"id": c.id, "name": c.name, "args": _arguments(c)} for c in m.content]))
+                requested.update((c.id, c) for c in m.content)
+                messages.append(wire_message("assistant", "", m.source, tool_calls_of(m.content), usage=m.models_usage))
             elif isinstance(m, ToolCallExecutionEvent):
-                calls = _calls_before(output.messages, m)
                 for r in m.content:
-                    messages.append({**_wire("tool", r.content, r.name, None), "tool_call_id": r.call_id,
+                    messages.append({**wire_message("tool", r.content, r.name, tool_call_id=r.call_id),
                                      "status": "error" if r.is_error else "success"})
                     if r.name not in runtime:
-                        call = calls.get(r.call_id)
+                        call = requested.get(r.call_id)
                         executions.append({"call": {"id": r.call_id, "name": r.name,
-                                                    "args": _arguments(call) if call else {}},
+                                                    "args": arguments_of(call) if call else {}},
                                            "result": r.content, "error": bool(r.is_error)})
             elif isinstance(m, BaseChatMessage):
                 role = "user" if m.source == "user" else "assistant"
-                messages.append(_wire(role, m.to_text(), m.source, m.models_usage))
+                messages.append(wire_message(role, m.to_text(), m.source, usage=m.models_usage))
         final = next((m for m in reversed(output.messages)
                       if isinstance(m, BaseChatMessage) and m.source != "user"), None)
         return result(final.to_text() if final else "", messages=messages, tool_executions=executions,
@@ -119,27 +120,3 @@ async def _run(obj, task_messages, limit):
         raise GraftError("the AutoGen run exceeded its step limit of %d messages and was stopped "
                          "(raise it with the task's metadata 'max_steps')" % limit)
     return outcome
-
-
-def _wire(role, content, name, usage, tool_calls=()):
-    wire = {"role": role, "content": content, "tool_calls": list(tool_calls), "tool_call_id": "", "name": name or ""}
-    if usage is not None:
-        wire["usage"] = {"input_tokens": usage.prompt_tokens, "output_tokens": usage.completion_tokens}
-    return wire
-
-
-def _calls_before(messages, execution):
-    calls = {}
-    for m in messages:
-        if m is execution:
-            break
-        if isinstance(m, ToolCallRequestEvent):
-            for c in m.content:
-                calls[c.id] = c
-    return calls
-
-
-def _arguments(call):
-    from graft.autogen import _arguments as parse
-
-    return parse(call)

@@ -24,6 +24,9 @@ import java.util.Map;
  * <pre>CPythonComparison CPYTHON_EXE EXAMPLE [GRAFT_WARMUP_SECONDS] [RUNS]</pre>
  */
 public final class CPythonComparison {
+    /** CPython has no JIT: a few hundred runs settle its caches. */
+    private static final int CPYTHON_WARMUP_RUNS = 500;
+
     private CPythonComparison() {}
 
     public static void main(String[] args) throws Exception {
@@ -31,17 +34,16 @@ public final class CPythonComparison {
         String example = args[1];
         Duration warmup = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 180);
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
-        int cpythonWarmup = 500;
         String input = "What is 17 * 23 + 4?";
         Path script = Fixtures.example(example + "/agent.py");
         Path scripted = Fixtures.example(example + "/scripted.json");
 
         long[] graft = graftSamples(example, script, input, warmup, runs);
-        long[] cpython = cpythonSamples(python, script, scripted, input, cpythonWarmup, runs);
+        long[] cpython = cpythonSamples(python, script, scripted, input, CPYTHON_WARMUP_RUNS, runs);
         double graftP50 = median(graft);
         double cpythonP50 = median(cpython);
         System.out.println(Json.write(Map.of(
-                "example", example, "runs", runs, "graft_warmup_s", warmup.toSeconds(), "cpython_warmup_runs", cpythonWarmup,
+                "example", example, "runs", runs, "graft_warmup_s", warmup.toSeconds(), "cpython_warmup_runs", CPYTHON_WARMUP_RUNS,
                 "graft_p50_us", graftP50 / 1e3, "cpython_p50_us", cpythonP50 / 1e3,
                 "ratio_cpython_over_graft", cpythonP50 / graftP50)));
         System.err.printf(Locale.ROOT, "%s: Graft p50 %.1f us, CPython p50 %.1f us, CPython/Graft = %.2f%n",

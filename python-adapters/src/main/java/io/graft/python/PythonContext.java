@@ -6,6 +6,8 @@ import io.graft.core.json.Json;
 import io.graft.core.tool.ToolRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * Serves one run at a time; the pool hands it out.
  */
 final class PythonContext implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PythonContext.class.getName());
+
     private final int id;
     private final ExecutorService thread;
     private final Context context;
@@ -34,8 +38,6 @@ final class PythonContext implements AutoCloseable {
     /** Script path -> version imported here; touched only on this context's thread. */
     private final Map<Path, Long> imported = new HashMap<>();
     private @Nullable RunContext serving;
-    private static final System.Logger LOG = System.getLogger(PythonContext.class.getName());
-
     private boolean interrupting;
     private volatile boolean broken;
 
@@ -225,13 +227,13 @@ final class PythonContext implements AutoCloseable {
             return String.valueOf(t);
         }
         StringBuilder b = new StringBuilder(String.valueOf(pe.getMessage()));
-        List<PolyglotException.StackFrame> frames = new java.util.ArrayList<>();
+        List<PolyglotException.StackFrame> frames = new ArrayList<>();
         pe.getPolyglotStackTrace().forEach(f -> {
             if (f.isGuestFrame() && f.getSourceLocation() != null) {
                 frames.add(f);
             }
         });
-        java.util.Collections.reverse(frames);
+        Collections.reverse(frames);
         for (PolyglotException.StackFrame f : frames) {
             b.append("\n  File \"").append(f.getSourceLocation().getSource().getPath()).append("\", line ")
                     .append(f.getSourceLocation().getStartLine()).append(", in ").append(f.getRootName());

@@ -25,6 +25,8 @@ import java.util.function.Function;
  * into Java (model calls, tools), so a framework's own threads keep going.
  */
 public final class PythonPool implements AutoCloseable, MeterBinder {
+    private static final System.Logger LOG = System.getLogger(PythonPool.class.getName());
+
     private final PythonEngine engine;
     private final ToolRegistry tools;
     private final int size;
@@ -62,7 +64,7 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
         try {
             add(create());
         } catch (RuntimeException e) {
-            System.getLogger(PythonPool.class.getName()).log(System.Logger.Level.ERROR, "cannot start a Python context", e);
+            LOG.log(System.Logger.Level.ERROR, "cannot start a Python context", e);
         }
     }
 
@@ -153,7 +155,7 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
         }
         all.remove(context);
         replaced.incrementAndGet();
-        System.getLogger(PythonPool.class.getName()).log(System.Logger.Level.INFO, "replacing Python context {0}", context.id());
+        LOG.log(System.Logger.Level.INFO, "replacing Python context {0}", context.id());
         Thread.ofVirtual().name("graft-python-replace").start(() -> {
             context.close();
             addFresh();
