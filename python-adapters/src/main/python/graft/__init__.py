@@ -7,7 +7,7 @@ functions with ``@graft.agent(name=...)``; Graft detects the framework from the 
 from graft._bridge import GraftError
 from graft._registry import agent
 
-__all__ = ["GraftError", "agent", "chat_model", "tools", "memory", "crewai_llm", "autogen_client", "autogen_tools"]
+__all__ = ["GraftError", "agent", "chat_model", "tools", "memory", "crewai_llm", "autogen_client", "autogen_tools", "crewai_tools"]
 
 
 def chat_model(**options):
@@ -30,7 +30,17 @@ def memory(namespace=None):
 
 
 def crewai_llm(**options):
-    raise GraftError("graft.crewai_llm() is not available yet: CrewAI is not installed in this runtime")
+    """A CrewAI LLM served by the runtime's chat model (native tool calling, usage)."""
+    from graft.crewai import GraftCrewLLM
+
+    return GraftCrewLLM(options=options)
+
+
+def crewai_tools(*names):
+    """The runtime's tools as CrewAI tools: the named ones, or all when no name is given."""
+    from graft.crewai import crewai_tools as build
+
+    return build(list(names))
 
 
 def autogen_client(model_info=None, **options):
