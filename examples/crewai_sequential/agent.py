@@ -1,7 +1,13 @@
-"""A researcher computes, a writer reports (CrewAI sequential crew)."""
+"""A researcher computes, a writer reports (CrewAI sequential crew).
+
+Both agents' model calls go to the Java runtime through graft.crewai_llm(); the researcher's
+calculator is the runtime's Java tool, offered to CrewAI by graft.crewai_tools()."""
+
 from crewai import Agent, Crew, Process, Task
+
 import graft
 
+AGENT_NAME = "crewai-research-crew"
 
 llm = graft.crewai_llm()
 researcher = Agent(role="Researcher", goal="Compute exact figures", backstory="Careful with numbers.",

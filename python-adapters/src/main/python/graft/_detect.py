@@ -14,7 +14,12 @@ def adapter_for(obj):
     """The adapter for ``obj``, or ``None`` when Graft cannot run it."""
     module = _type_module(obj)
     if module.startswith("crewai"):
-        raise TypeError("CrewAI crews are not supported by this runtime yet (crewai is not installed)")
+        from graft.adapters.crewai import CrewAIAdapter, is_crew
+
+        if is_crew(obj):
+            return CrewAIAdapter()
+        raise TypeError("this CrewAI object is not a Crew; Graft runs crews (Crew(agents=..., tasks=...)), "
+                        "so wrap a single Agent in a one-task Crew")
     if module.startswith("autogen"):
         from graft.adapters.autogen import AutoGenAdapter, is_autogen
 

@@ -1,6 +1,7 @@
 """CrewAI classes served by the Java runtime: an LLM and the runtime's tools."""
 
 import json
+from contextlib import contextmanager
 from typing import Any
 
 from crewai.events.types.llm_events import LLMCallType
@@ -9,6 +10,31 @@ from crewai.tools import BaseTool
 from pydantic import ConfigDict, Field
 
 from graft import _bridge
+
+# The current crew run's step budget, [limit, calls made] (None outside a run); set by the CrewAI
+# adapter. A context runs one task at a time, and CrewAI may call the LLM from its own threads.
+_budget = None
+
+
+@contextmanager
+def step_limit(limit):
+    """Fails the LLM call that would exceed ``limit`` calls within this block."""
+    global _budget
+    _budget = [limit, 0]
+    try:
+        yield
+    finally:
+        _budget = None
+
+
+def _take_step():
+    budget = _budget
+    if budget is None:
+        return
+    if budget[1] >= budget[0]:
+        raise _bridge.GraftError("the crew exceeded its step limit of %d LLM calls and was stopped "
+                                 "(raise it with the task's metadata 'max_steps')" % budget[0])
+    budget[1] += 1
 
 
 class GraftCrewLLM(BaseLLM):
@@ -34,6 +60,7 @@ class GraftCrewLLM(BaseLLM):
             return self._call(messages, tools, callbacks, available_functions, from_task, from_agent, response_model)
 
     def _call(self, messages, tools, callbacks, available_functions, from_task, from_agent, response_model):
+        _take_step()
         wire = [{"role": "user", "content": messages}] if isinstance(messages, str) else messages
         self._emit_call_started_event(messages=wire, tools=tools, callbacks=callbacks,
                                       available_functions=available_functions, from_task=from_task,
@@ -44,7 +71,7 @@ class GraftCrewLLM(BaseLLM):
         if response_model is not None:
             options["response_format"] = {"type": "json_schema", "json_schema": {
                 "name": response_model.__name__, "schema": response_model.model_json_schema()}}
-        response = _bridge.chat("", {"messages": [_to_wire(m) for m in wire],
+        response = _bridge.chat("", {"messages": [to_wire(m) for m in wire],
                                      "tools": [_tool_spec(t) for t in tools or []], "options": options})
         usage = response.get("usage") or {}
         self._track_token_usage_internal({"prompt_tokens": usage.get("input_tokens", 0),
@@ -81,7 +108,8 @@ class GraftCrewLLM(BaseLLM):
         return self.context_window
 
 
-def _to_wire(message):
+def to_wire(message):
+    """A CrewAI (OpenAI-form) message dict as a Graft wire message."""
     calls = []
     for c in message.get("tool_calls") or []:
         function = c.get("function") or c

@@ -1,5 +1,7 @@
 package io.graft.python;
 
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
@@ -57,9 +59,14 @@ public final class PythonEngine implements AutoCloseable {
         return settings;
     }
 
-    /** A new context on the shared engine, with the venv and Graft's package on its path. */
+    /** A new context on the shared engine, with the venv, its overlay and Graft's package on its path. */
     Context newContext() {
         Path venv = settings.venv().resolve("venv");
+        // CrewAI and its dependencies live beside the venv (see graalpy-overlay.lock): pip's resolver cannot install them.
+        Path overlay = settings.venv().resolve("overlay");
+        String pythonPath = Files.isDirectory(overlay)
+                ? packageDir + File.pathSeparator + overlay
+                : packageDir.toString();
         return Context.newBuilder("python")
                 .engine(engine)
                 .allowExperimentalOptions(true)
@@ -72,7 +79,7 @@ public final class PythonEngine implements AutoCloseable {
                 .processHandler(new NoProcesses())
                 .option("python.Executable", venv.resolve("bin").resolve("python").toString())
                 .option("python.ForceImportSite", "true")
-                .option("python.PythonPath", packageDir.toString())
+                .option("python.PythonPath", pythonPath)
                 .option("python.DontWriteBytecodeFlag", "true")
                 .option("python.CheckHashPycsMode", "never")
                 // Native extensions (pydantic-core, ...) loaded in more than one context need their own copy each.

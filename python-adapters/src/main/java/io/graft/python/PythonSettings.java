@@ -48,7 +48,7 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
      * Settings from system properties, falling back to the venv this build was made with:
      * {@code graft.python.venv}, {@code graft.python.pool} (default: number of cores),
      * {@code graft.python.warm} (comma-separated frameworks whose modules contexts import ahead of
-     * work: {@code langchain}, {@code autogen}; default all), {@code graft.python.allowInterpreterOnly}.
+     * work: {@code langchain}, {@code autogen}, {@code crewai}; default all), {@code graft.python.allowInterpreterOnly}.
      */
     public static PythonSettings fromSystem() {
         String venv = System.getProperty("graft.python.venv", buildProperty("venv"));
@@ -64,6 +64,7 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
         table.put("langchain", List.of("graft.langchain", "graft.adapters.langchain", "langgraph.graph", "langgraph.prebuilt"));
         table.put("autogen", List.of("graft.autogen", "graft.adapters.autogen", "autogen_agentchat.agents",
                 "autogen_agentchat.teams", "autogen_agentchat.conditions"));
+        table.put("crewai", List.of("graft.crewai", "graft.adapters.crewai"));
         return Collections.unmodifiableSequencedMap(table);
     }
 

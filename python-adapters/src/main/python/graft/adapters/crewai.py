@@ -1,0 +1,88 @@
+"""CrewAI crews.
+
+The task becomes the crew's kickoff inputs: the structured inputs, plus ``input`` (the task text)
+and ``history`` (earlier turns of the thread as text) unless the inputs name them, so task
+descriptions can say ``{input}`` and ``{history}``. The result is the crew's final output, every
+agent's messages and tool calls as steps (named by the agent's role), the run's token usage
+(CrewAI's own counters are cumulative per LLM and count a shared LLM once per agent) and the
+output of each task. A run that makes more than the step limit of LLM calls (task metadata
+``max_steps``, default 100) FAILS with that reason.
+"""
+
+from crewai import Crew
+
+from graft import crewai as bridge
+from graft._bridge import runtime_tool_names
+from graft.adapters import Adapter, result
+
+DEFAULT_MAX_STEPS = 100
+
+
+def is_crew(obj):
+    return isinstance(obj, Crew)
+
+
+class CrewAIAdapter(Adapter):
+    framework = "crewai"
+    # A crew stopped midway keeps its agents' executors and tasks half-run: the host rebuilds them.
+    rebuild_after_interrupt = True
+
+    def to_input(self, obj, prepared, task):
+        inputs = dict(task["inputs"])
+        inputs.setdefault("input", task["input"])
+        inputs.setdefault("history", "\n".join("%s: %s" % (m.get("name") or m["role"], m["content"])
+                                               for m in task["history"] if m.get("content")))
+        return inputs
+
+    def invoke(self, obj, inputs, task):
+        llms = _llms(obj)
+        before = [dict(llm._token_usage) for llm in llms]
+        with bridge.step_limit(int(task["metadata"].get("max_steps", DEFAULT_MAX_STEPS))):
+            output = obj.kickoff(inputs=inputs)
+        usage = {"input_tokens": 0, "output_tokens": 0, "llm_calls": 0}
+        for llm, start in zip(llms, before):
+            usage["input_tokens"] += llm._token_usage["prompt_tokens"] - start["prompt_tokens"]
+            usage["output_tokens"] += llm._token_usage["completion_tokens"] - start["completion_tokens"]
+            usage["llm_calls"] += llm._token_usage["successful_requests"] - start["successful_requests"]
+        return output, usage
+
+    def to_result(self, obj, output, task):
+        crew_output, usage = output
+        messages, executions = [], []
+        runtime = runtime_tool_names()
+        tasks = []
+        for task_output in crew_output.tasks_output:
+            requested = {}  # call id -> the assistant's tool call, to pair with its result
+            for m in task_output.messages:
+                if m.get("role") not in ("assistant", "tool"):
+                    continue  # the prompts CrewAI builds from the task, not something an agent said
+                wire = bridge.to_wire(m)
+                wire["name"] = task_output.agent
+                messages.append(wire)
+                requested.update((c["id"], c) for c in wire["tool_calls"])
+                call = requested.get(wire["tool_call_id"])
+                if wire["role"] == "tool" and call is not None and call["name"] not in runtime:
+                    executions.append({"call": call, "result": wire["content"], "error": False})
+            tasks.append({"name": task_output.name or task_output.description, "agent": task_output.agent,
+                          "output": task_output.raw})
+        structured = {"tasks": tasks, "usage": usage}
+        if crew_output.json_dict:
+            structured["json"] = crew_output.json_dict
+        elif crew_output.pydantic is not None:
+            structured["json"] = crew_output.pydantic.model_dump(mode="json")
+        return result(crew_output.raw, structured=structured, messages=messages, tool_executions=executions,
+                      stop_reason="completed")
+
+
+def _llms(crew):
+    """Every distinct BaseLLM of the crew's agents and manager (a shared LLM counts once)."""
+    from crewai.llms.base_llm import BaseLLM
+
+    seen = {}
+    for holder in [*crew.agents, crew.manager_agent]:
+        llm = getattr(holder, "llm", None)
+        if isinstance(llm, BaseLLM):
+            seen.setdefault(id(llm), llm)
+    if isinstance(crew.manager_llm, BaseLLM):
+        seen.setdefault(id(crew.manager_llm), crew.manager_llm)
+    return list(seen.values())
