@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class PythonAgentBenchmark {
-    @Param({"lcel_chain", "langgraph_prebuilt", "autogen_round_robin"})
+    @Param({"lcel_chain", "langgraph_prebuilt", "autogen_round_robin", "crewai_sequential"})
     public String example;
 
     private Graft graft;

@@ -1,0 +1,135 @@
+package io.graft.python;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.graft.core.AgentDefinitionException;
+import io.graft.core.AgentResult;
+import io.graft.core.AgentRuntime;
+import io.graft.core.AgentTask;
+import io.graft.core.Framework;
+import io.graft.core.RunStatus;
+import io.graft.core.Step;
+import io.graft.core.model.ChatMessage;
+import io.graft.core.model.ChatModel;
+import io.graft.core.model.ChatRequest;
+import io.graft.core.model.ChatResponse;
+import io.graft.core.model.ScriptedChatModel;
+import io.graft.core.model.ToolCall;
+import io.graft.core.model.Usage;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Real CrewAI crews in GraalPy, run through the Graft runtime. */
+class CrewAIAdapterTest {
+
+    private static AgentRuntime runtimeFor(Path script, ChatModel model) {
+        AgentRuntime runtime = SharedPython.runtime(model);
+        SharedPython.agents().load(script).forEach(runtime::register);
+        return runtime;
+    }
+
+    private static AgentRuntime exampleRuntime(String example) {
+        return runtimeFor(SharedPython.example(example + "/agent.py"),
+                ScriptedChatModel.fromFile(SharedPython.example(example + "/scripted.json")));
+    }
+
+    private static List<String> toolNames(AgentResult r) {
+        return r.steps().stream().filter(Step.ToolExecution.class::isInstance).map(Step.ToolExecution.class::cast)
+                .map(Step.ToolExecution::toolName).sorted().toList();
+    }
+
+    private static List<String> speakers(AgentResult r) {
+        return r.steps().stream().filter(Step.Message.class::isInstance).map(s -> ((Step.Message) s).message())
+                .filter(m -> m.role().id().equals("assistant")).map(ChatMessage::name).distinct().toList();
+    }
+
+    @Test
+    void aSequentialCrewRunsEachTaskWithItsAgentAndAJavaTool() {
+        try (AgentRuntime runtime = exampleRuntime("crewai_sequential")) {
+            for (int run = 0; run < 2; run++) { // the crew's inputs are interpolated afresh on every run
+                AgentResult r = runtime.run(AgentTask.of("crewai-research-crew", "17 * 23 + 4"));
+                assertEquals(RunStatus.COMPLETED, r.status(), () -> r.error().toString());
+                assertEquals(Framework.CREWAI, r.framework());
+                assertEquals("17 * 23 + 4 is 395.", r.output());
+                assertEquals(List.of("Researcher", "Writer"), speakers(r));
+                assertEquals(List.of("calculator"), toolNames(r));
+                assertEquals(3, r.metrics().llmCalls());
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> tasks = (List<Map<String, Object>>) r.structuredOutput().get("tasks");
+                assertEquals(List.of("395", "17 * 23 + 4 is 395."), tasks.stream().map(t -> t.get("output")).toList());
+                @SuppressWarnings("unchecked")
+                Map<String, Object> usage = (Map<String, Object>) r.structuredOutput().get("usage");
+                assertEquals(3, ((Number) usage.get("llm_calls")).intValue(), usage::toString); // the shared LLM counted once
+                assertEquals("completed", r.structuredOutput().get("stop_reason"));
+            }
+        }
+    }
+
+    @Test
+    void aHierarchicalCrewsManagerDelegatesToItsWorkers() {
+        try (AgentRuntime runtime = exampleRuntime("crewai_hierarchical")) {
+            AgentResult r = runtime.run(AgentTask.of("crewai-managed-crew", "What is 12 * 12?"));
+            assertEquals(RunStatus.COMPLETED, r.status(), () -> r.error().toString());
+            assertEquals("Twelve times twelve is 144.", r.output());
+            // The Java calculator is recorded as it runs, the manager's delegations (CrewAI tools) when the run ends.
+            assertEquals(List.of("calculator", "delegate_work_to_coworker", "delegate_work_to_coworker"), toolNames(r));
+            assertEquals(6, r.metrics().llmCalls());
+        }
+    }
+
+    @Test
+    void aCrewThatLoopsPastItsStepLimitFailsWithTheReason() {
+        String turns = IntStream.range(0, 40)
+                .mapToObj(i -> "{\"tool_calls\": [{\"name\": \"calculator\", \"args\": {\"expression\": \"" + i + " + 1\"}}]}")
+                .collect(Collectors.joining(",", "[", "]"));
+        try (AgentRuntime runtime = runtimeFor(SharedPython.script("crewai_looping.py"),
+                ScriptedChatModel.fromJson("scripted:looping", turns, "test"))) {
+            AgentResult r = runtime.run(AgentTask.of("crewai_looping", "forever").withMetadata(Map.of("max_steps", "4")));
+            assertEquals(RunStatus.FAILED, r.status());
+            assertTrue(r.error().orElseThrow().message().contains("exceeded its step limit of 4 LLM calls"), r.error().toString());
+        }
+    }
+
+    @Test
+    void aDeadlineStopsARunningCrewAndTheNextRunGetsAFreshOne() {
+        // The model asks for a 60 s pause when told to be slow; otherwise it answers at once.
+        ChatModel model = new ChatModel() {
+            @Override
+            public ChatResponse chat(ChatRequest request) {
+                ChatMessage last = request.messages().getLast();
+                boolean slow = last.role().id().equals("user") && last.content().contains("be slow");
+                ChatMessage reply = slow
+                        ? ChatMessage.assistant("", List.of(new ToolCall("call-1", "pause", Map.of("seconds", 60))))
+                        : ChatMessage.assistant("done");
+                return new ChatResponse(reply, new Usage(1, 1), name(), slow ? "tool_calls" : "stop");
+            }
+
+            @Override
+            public String name() {
+                return "test:pause";
+            }
+        };
+        try (AgentRuntime runtime = runtimeFor(SharedPython.script("crewai_slow.py"), model)) {
+            AgentResult stopped = runtime.run(AgentTask.of("crewai_slow", "be slow").withTimeout(Duration.ofSeconds(3)));
+            assertEquals(RunStatus.TIMED_OUT, stopped.status());
+            AgentResult next = runtime.run(AgentTask.of("crewai_slow", "be quick").withTimeout(Duration.ofSeconds(120)));
+            assertEquals(RunStatus.COMPLETED, next.status(), () -> next.error().toString());
+            assertEquals("done", next.output());
+        }
+    }
+
+    @Test
+    void aCrewCrewAIRejectsReportsCrewAIsMessageWithFileAndLine() {
+        Path script = SharedPython.script("crewai_invalid.py");
+        AgentDefinitionException e = assertThrows(AgentDefinitionException.class, () -> SharedPython.agents().load(script));
+        assertEquals(9, e.line().orElseThrow());
+        assertTrue(e.getMessage().contains("Agent is missing in the task"), e.getMessage());
+    }
+}
