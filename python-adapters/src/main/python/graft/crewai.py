@@ -71,7 +71,8 @@ class GraftCrewLLM(BaseLLM):
         if response_model is not None:
             options["response_format"] = {"type": "json_schema", "json_schema": {
                 "name": response_model.__name__, "schema": response_model.model_json_schema()}}
-        response = _bridge.chat("", {"messages": [to_wire(m) for m in wire],
+        # The runtime records the turn under the CrewAI agent's role (the manager's workers included).
+        response = _bridge.chat(getattr(from_agent, "role", None) or "", {"messages": [to_wire(m) for m in wire],
                                      "tools": [_tool_spec(t) for t in tools or []], "options": options})
         usage = response.get("usage") or {}
         self._track_token_usage_internal({"prompt_tokens": usage.get("input_tokens", 0),

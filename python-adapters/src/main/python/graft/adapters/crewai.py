@@ -53,10 +53,13 @@ class CrewAIAdapter(Adapter):
         tasks = []
         for task_output in crew_output.tasks_output:
             requested = {}  # call id -> the assistant's tool call, to pair with its result
-            for m in task_output.messages:
-                if m.get("role") not in ("assistant", "tool"):
-                    continue  # the prompts CrewAI builds from the task, not something an agent said
-                wire = bridge.to_wire(m)
+            said = [bridge.to_wire(m) for m in task_output.messages
+                    # the prompts CrewAI builds from the task are not something an agent said
+                    if m.get("role") in ("assistant", "tool")]
+            if not said or said[-1]["role"] != "assistant" or not said[-1]["content"]:
+                # CrewAI keeps no message for a final answer given without tools
+                said.append(bridge.to_wire({"role": "assistant", "content": task_output.raw}))
+            for wire in said:
                 wire["name"] = task_output.agent
                 messages.append(wire)
                 requested.update((c["id"], c) for c in wire["tool_calls"])
