@@ -35,7 +35,8 @@ class MiniLmEmbedderTest {
 
     @BeforeAll
     static void load() {
-        embedder = new MiniLmEmbedder();
+        // No cache, so every call below runs the model.
+        embedder = MiniLmEmbedder.builder().cacheSize(0).build();
     }
 
     @AfterAll
@@ -102,7 +103,7 @@ class MiniLmEmbedderTest {
 
     @Test
     void batchesLargerThanTheBatchSizeKeepTheirOrder() {
-        try (MiniLmEmbedder small = MiniLmEmbedder.builder().batchSize(3).build()) {
+        try (MiniLmEmbedder small = MiniLmEmbedder.builder().batchSize(3).cacheSize(0).build()) {
             List<float[]> split = small.embed(SENTENCES);
             List<float[]> whole = embedder.embed(SENTENCES);
             for (int i = 0; i < SENTENCES.size(); i++) {
@@ -137,7 +138,7 @@ class MiniLmEmbedderTest {
         float[] a = embedder.embed(head + "The ending talks about cooking pasta with tomatoes.");
         float[] b = embedder.embed(head + "The ending talks about quantum chromodynamics instead.");
         assertArrayEquals(a, b, "only the first 256 word pieces are embedded");
-        try (MiniLmEmbedder short8 = MiniLmEmbedder.builder().maxTokens(8).build()) {
+        try (MiniLmEmbedder short8 = MiniLmEmbedder.builder().maxTokens(8).cacheSize(0).build()) {
             assertEquals(8, short8.maxTokens());
             assertArrayEquals(short8.embed("one two three four five six"),
                     short8.embed("one two three four five six seven eight nine"));
@@ -147,7 +148,7 @@ class MiniLmEmbedderTest {
     @Test
     void concurrentCallersGetTheSameVectors() throws Exception {
         List<float[]> expected = embedder.embed(SENTENCES);
-        try (MiniLmEmbedder fresh = new MiniLmEmbedder(); ExecutorService pool = Executors.newFixedThreadPool(6)) {
+        try (MiniLmEmbedder fresh = MiniLmEmbedder.builder().cacheSize(0).build(); ExecutorService pool = Executors.newFixedThreadPool(6)) {
             // The fresh instance also checks that concurrent first calls load the model once, safely.
             List<Future<List<float[]>>> futures = new ArrayList<>();
             for (int t = 0; t < 12; t++) {
@@ -191,6 +192,7 @@ class MiniLmEmbedderTest {
         closed.close();
         assertEquals("all-minilm-l6-v2 embedder is closed",
                 assertThrows(MemoryException.class, () -> closed.embed("too late")).getMessage());
+        assertThrows(MemoryException.class, () -> closed.embed("load the model first"), "not even from the cache");
     }
 
     @Test
