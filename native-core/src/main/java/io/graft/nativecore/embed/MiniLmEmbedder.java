@@ -147,8 +147,10 @@ public final class MiniLmEmbedder implements Embedder, AutoCloseable {
             throw new MemoryException("texts[" + index + "] must not be empty");
         }
         if (text.isBlank()) {
+            // Whitespace made visible, and a long run shown by its length rather than in full.
+            String shown = text.length() <= 20 ? text : text.substring(0, 20) + "... (" + text.length() + " chars)";
             throw new MemoryException("texts[" + index + "] must not be blank, was \""
-                    + text.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r") + "\"");
+                    + shown.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r") + "\"");
         }
     }
 

@@ -124,6 +124,8 @@ class MiniLmEmbedderTest {
         MemoryException blank = assertThrows(MemoryException.class,
                 () -> embedder.embed(List.of("fine", "also fine", " \t\n")));
         assertEquals("texts[2] must not be blank, was \" \\t\\n\"", blank.getMessage());
+        assertEquals("texts[0] must not be blank, was \"" + " ".repeat(20) + "... (5000 chars)\"",
+                assertThrows(MemoryException.class, () -> embedder.embed(" ".repeat(5000))).getMessage());
         List<String> withNull = new ArrayList<>(List.of("fine"));
         withNull.add(null);
         MemoryException missing = assertThrows(MemoryException.class, () -> embedder.embed(withNull));
