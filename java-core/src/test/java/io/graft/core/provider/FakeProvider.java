@@ -1,0 +1,178 @@
+package io.graft.core.provider;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A real HTTP server on loopback that answers like an LLM provider, from a queue of scripted
+ * replies (then a fallback reply), and records what it received. Replies include faults: error
+ * statuses with headers, hangs, slow streams and connections dropped mid-stream.
+ */
+final class FakeProvider implements AutoCloseable {
+    private final HttpServer server;
+    private final ConcurrentLinkedQueue<Reply> replies = new ConcurrentLinkedQueue<>();
+    private final AtomicReference<Reply> fallback = new AtomicReference<>();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+
+    /** What the server got: path, headers (lower-case names) and the JSON body. */
+    record Received(String path, Map<String, List<String>> headers, Map<String, Object> body) {
+        String header(String name) {
+            List<String> v = headers.get(name);
+            return v == null || v.isEmpty() ? "" : v.getFirst();
+        }
+    }
+
+    /** One scripted reply. */
+    sealed interface Reply {}
+
+    record Json(int status, String body, Map<String, String> headers, long delayMillis) implements Reply {}
+
+    /** Server-sent events, one {@code data:} line each, {@code gapMillis} apart; {@code dropAfter} events then the connection breaks. */
+    record Sse(List<String> events, long gapMillis, int dropAfter) implements Reply {}
+
+    static Reply json(String body) {
+        return new Json(200, body, Map.of(), 0);
+    }
+
+    static Reply status(int status, String body, Map<String, String> headers) {
+        return new Json(status, body, headers, 0);
+    }
+
+    static Reply slow(long delayMillis, String body) {
+        return new Json(200, body, Map.of(), delayMillis);
+    }
+
+    static Reply sse(List<String> events) {
+        return new Sse(events, 0, -1);
+    }
+
+    FakeProvider() {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    URI base() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
+    }
+
+    FakeProvider then(Reply... r) {
+        replies.addAll(List.of(r));
+        return this;
+    }
+
+    FakeProvider always(Reply r) {
+        fallback.set(r);
+        return this;
+    }
+
+    List<Received> received() {
+        return new ArrayList<>(received);
+    }
+
+    int count() {
+        return received.size();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        byte[] in = ex.getRequestBody().readAllBytes();
+        Map<String, List<String>> headers = new java.util.HashMap<>();
+        ex.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v));
+        String text = new String(in, StandardCharsets.UTF_8);
+        received.add(new Received(ex.getRequestURI().getPath(), headers,
+                text.isBlank() ? Map.of() : io.graft.core.json.Json.readMap(text, "request")));
+        Reply r = replies.poll();
+        if (r == null) {
+            r = fallback.get();
+        }
+        if (r == null) {
+            r = status(500, "{\"error\":{\"message\":\"no reply scripted\"}}", Map.of());
+        }
+        try {
+            switch (r) {
+                case Json j -> {
+                    sleep(j.delayMillis());
+                    byte[] out = j.body().getBytes(StandardCharsets.UTF_8);
+                    ex.getResponseHeaders().add("Content-Type", "application/json");
+                    j.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
+                    ex.sendResponseHeaders(j.status(), out.length == 0 ? -1 : out.length);
+                    try (OutputStream os = ex.getResponseBody()) {
+                        os.write(out);
+                    }
+                }
+                case Sse s -> {
+                    ex.getResponseHeaders().add("Content-Type", "text/event-stream");
+                    ex.sendResponseHeaders(200, 0);
+                    OutputStream os = ex.getResponseBody();
+                    for (int i = 0; i < s.events().size(); i++) {
+                        if (i == s.dropAfter()) {
+                            // Breaks the connection without the closing chunk, as a crashed upstream does.
+                            throw new IOException("dropping the connection on purpose");
+                        }
+                        sleep(s.gapMillis());
+                        os.write(("data: " + s.events().get(i) + "\n\n").getBytes(StandardCharsets.UTF_8));
+                        os.flush();
+                    }
+                    os.close();
+                }
+            }
+        } finally {
+            ex.close();
+        }
+    }
+
+    private static void sleep(long millis) {
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    /** An OpenAI chat-completions answer with text. */
+    static String openAiText(String content, int in, int out) {
+        return io.graft.core.json.Json.write(Map.of("id", "c1", "model", "fake-model",
+                "choices", List.of(Map.of("index", 0, "finish_reason", "stop", "message", Map.of("role", "assistant", "content", content))),
+                "usage", Map.of("prompt_tokens", in, "completion_tokens", out)));
+    }
+
+    /** OpenAI stream chunks for {@code pieces}, a usage chunk and {@code [DONE]}. */
+    static List<String> openAiStream(List<String> pieces, int in, int out) {
+        List<String> events = new ArrayList<>();
+        for (String p : pieces) {
+            events.add(io.graft.core.json.Json.write(Map.of("model", "fake-model", "choices",
+                    List.of(Map.of("index", 0, "delta", Map.of("content", p))))));
+        }
+        events.add(io.graft.core.json.Json.write(Map.of("model", "fake-model", "choices",
+                List.of(Map.of("index", 0, "delta", Map.of(), "finish_reason", "stop")))));
+        events.add(io.graft.core.json.Json.write(Map.of("model", "fake-model", "choices", List.of(),
+                "usage", Map.of("prompt_tokens", in, "completion_tokens", out))));
+        events.add("[DONE]");
+        return events;
+    }
+}
