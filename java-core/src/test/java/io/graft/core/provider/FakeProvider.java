@@ -43,6 +43,9 @@ final class FakeProvider implements AutoCloseable {
     /** Server-sent events, one {@code data:} line each, {@code gapMillis} apart; {@code dropAfter} events then the connection breaks. */
     record Sse(List<String> events, long gapMillis, int dropAfter) implements Reply {}
 
+    /** An OpenAI answer sent as JSON or, when the request asks to stream, as SSE chunks. */
+    record OpenAiAnswer(String content, List<Map<String, Object>> toolCalls, int in, int out) implements Reply {}
+
     static Reply json(String body) {
         return new Json(200, body, Map.of(), 0);
     }
@@ -106,6 +109,10 @@ final class FakeProvider implements AutoCloseable {
         if (r == null) {
             r = status(500, "{\"error\":{\"message\":\"no reply scripted\"}}", Map.of());
         }
+        if (r instanceof OpenAiAnswer ans) {
+            boolean stream = Boolean.TRUE.equals(received.getLast().body().get("stream"));
+            r = stream ? sse(openAiStream(ans)) : json(openAiJson(ans));
+        }
         try {
             switch (r) {
                 case Json j -> {
@@ -118,6 +125,7 @@ final class FakeProvider implements AutoCloseable {
                         os.write(out);
                     }
                 }
+                case OpenAiAnswer ans -> throw new IllegalStateException("resolved above");
                 case Sse s -> {
                     ex.getResponseHeaders().add("Content-Type", "text/event-stream");
                     ex.sendResponseHeaders(200, 0);
@@ -159,6 +167,34 @@ final class FakeProvider implements AutoCloseable {
         return io.graft.core.json.Json.write(Map.of("id", "c1", "model", "fake-model",
                 "choices", List.of(Map.of("index", 0, "finish_reason", "stop", "message", Map.of("role", "assistant", "content", content))),
                 "usage", Map.of("prompt_tokens", in, "completion_tokens", out)));
+    }
+
+    static String openAiJson(OpenAiAnswer a) {
+        Map<String, Object> message = new java.util.LinkedHashMap<>();
+        message.put("role", "assistant");
+        message.put("content", a.content());
+        if (!a.toolCalls().isEmpty()) {
+            message.put("tool_calls", a.toolCalls());
+        }
+        return io.graft.core.json.Json.write(Map.of("model", "fake-model", "choices", List.of(Map.of("index", 0,
+                "finish_reason", a.toolCalls().isEmpty() ? "stop" : "tool_calls", "message", message)),
+                "usage", Map.of("prompt_tokens", a.in(), "completion_tokens", a.out())));
+    }
+
+    static List<String> openAiStream(OpenAiAnswer a) {
+        List<String> events = new ArrayList<>();
+        if (!a.content().isEmpty()) {
+            events.add(io.graft.core.json.Json.write(Map.of("choices", List.of(Map.of("index", 0, "delta", Map.of("content", a.content()))))));
+        }
+        for (int i = 0; i < a.toolCalls().size(); i++) {
+            Map<String, Object> call = new java.util.LinkedHashMap<>(a.toolCalls().get(i));
+            call.put("index", i);
+            events.add(io.graft.core.json.Json.write(Map.of("choices", List.of(Map.of("index", 0, "delta", Map.of("tool_calls", List.of(call)))))));
+        }
+        events.add(io.graft.core.json.Json.write(Map.of("choices", List.of(),
+                "usage", Map.of("prompt_tokens", a.in(), "completion_tokens", a.out()))));
+        events.add("[DONE]");
+        return events;
     }
 
     /** OpenAI stream chunks for {@code pieces}, a usage chunk and {@code [DONE]}. */
