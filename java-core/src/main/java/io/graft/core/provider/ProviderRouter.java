@@ -319,9 +319,8 @@ public final class ProviderRouter implements ChatModel, MeterBinder, AutoCloseab
                 m.retry(slot);
             }
             try {
-                Optional<Duration> hedge = onToken == null ? policy.hedgeAfter() : Optional.empty();
-                if (hedge.isPresent()) {
-                    return hedged(scoped, slot, hedge.get(), candidates, excluded, deadline, m);
+                if (policy.hedgeAfter().isPresent()) {
+                    return hedged(scoped, slot, policy.hedgeAfter().get(), candidates, excluded, deadline, onToken, m);
                 }
                 return call(slot, scoped, onToken, m);
             } catch (ProviderException e) {
@@ -381,16 +380,21 @@ public final class ProviderRouter implements ChatModel, MeterBinder, AutoCloseab
         throw e;
     }
 
-    /** Sends to {@code first}; if it has not answered after {@code after}, to the next usable target too; the first answer wins. */
+    /**
+     * Sends to {@code first}; if it has not answered (or, streaming, not produced its first token)
+     * after {@code after}, sends to the next usable target too. The first to answer or to stream a
+     * token wins; the other is cancelled and its tokens never reach the caller.
+     */
     private ChatResponse hedged(ChatRequest request, Slot first, Duration after, List<Slot> candidates, Set<Slot> excluded,
-            Instant deadline, Meters m) {
+            Instant deadline, @Nullable Consumer<String> onToken, Meters m) {
         ExecutorCompletionService<ChatResponse> race = new ExecutorCompletionService<>(hedges);
-        List<Entrant> running = new ArrayList<>(2);
-        running.add(enter(race, first, request, m));
+        List<Entrant> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger winner = new java.util.concurrent.atomic.AtomicInteger(-1);
+        running.add(enter(race, 0, first, request, onToken, winner, running, m));
         @Nullable ProviderException failure = null;
         try {
             Future<ChatResponse> done = race.poll(Math.min(after.toNanos(), left(deadline)), TimeUnit.NANOSECONDS);
-            if (done == null) {
+            if (done == null && winner.get() < 0) {
                 for (Slot second : candidates) {
                     if (second == first || excluded.contains(second) || !second.permits.tryAcquire()) {
                         continue;
@@ -400,7 +404,7 @@ public final class ProviderRouter implements ChatModel, MeterBinder, AutoCloseab
                         continue;
                     }
                     m.hedge(second);
-                    running.add(enter(race, second, request, m));
+                    running.add(enter(race, 1, second, request, onToken, winner, running, m));
                     break;
                 }
             }
@@ -412,44 +416,81 @@ public final class ProviderRouter implements ChatModel, MeterBinder, AutoCloseab
                     throw ProviderException.of(first.target.provider(), ErrorKind.TIMEOUT, "no hedged attempt answered before the deadline");
                 }
                 pending--;
+                int index = indexOf(running, f);
                 try {
-                    return f.get();
+                    ChatResponse r = f.get();
+                    if (winner.compareAndSet(-1, index) || winner.get() == index) {
+                        return r;
+                    }
+                } catch (java.util.concurrent.CancellationException e) {
+                    // the loser, cancelled once the winner streamed its first token
                 } catch (ExecutionException e) {
-                    if (e.getCause() instanceof ProviderException pe) {
-                        failure = pe;
-                    } else {
+                    if (!(e.getCause() instanceof ProviderException pe)) {
                         throw new ModelException("hedged call failed: " + e.getCause(), e.getCause());
+                    }
+                    if (winner.get() == index || pe.tokensEmitted()) {
+                        throw pe;
+                    }
+                    if (winner.get() < 0) {
+                        failure = pe;
                     }
                 }
             }
-            throw Objects.requireNonNull(failure);
+            throw Objects.requireNonNullElseGet(failure,
+                    () -> ProviderException.of(first.target.provider(), ErrorKind.UNAVAILABLE, "every hedged attempt was cancelled"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ProviderException.of(first.target.provider(), ErrorKind.TIMEOUT, "interrupted while waiting for a hedged call", e);
         } finally {
-            for (Entrant e : running) {
-                e.future.cancel(true);
-                if (e.claimed.compareAndSet(false, true)) {
-                    // Cancelled before it started: give back what the caller took for it.
-                    e.slot.permits.release();
-                    e.slot.breaker.onRelease();
-                }
+            cancel(running, -1);
+        }
+    }
+
+    private static int indexOf(List<Entrant> running, Future<ChatResponse> f) {
+        for (Entrant e : running) {
+            if (e.future == f) {
+                return e.index;
+            }
+        }
+        return -1;
+    }
+
+    /** Cancels every entrant but {@code keep}; one cancelled before it started gives back what the caller took for it. */
+    private static void cancel(List<Entrant> running, int keep) {
+        for (Entrant e : running) {
+            if (e.index == keep) {
+                continue;
+            }
+            e.future.cancel(true);
+            if (e.claimed.compareAndSet(false, true)) {
+                e.slot.permits.release();
+                e.slot.breaker.onRelease();
             }
         }
     }
 
     /** A hedged attempt; {@code claimed} is set by whoever first owns its permit: the task when it starts, or the cleanup. */
-    private record Entrant(Slot slot, Future<ChatResponse> future, java.util.concurrent.atomic.AtomicBoolean claimed) {}
+    private record Entrant(int index, Slot slot, Future<ChatResponse> future, java.util.concurrent.atomic.AtomicBoolean claimed) {}
 
-    private Entrant enter(ExecutorCompletionService<ChatResponse> race, Slot slot, ChatRequest request, Meters m) {
+    private Entrant enter(ExecutorCompletionService<ChatResponse> race, int index, Slot slot, ChatRequest request,
+            @Nullable Consumer<String> onToken, java.util.concurrent.atomic.AtomicInteger winner, List<Entrant> running, Meters m) {
         var claimed = new java.util.concurrent.atomic.AtomicBoolean();
+        // Only the winner's tokens pass; the first token decides the winner and cancels the other.
+        Consumer<String> gate = onToken == null ? null : token -> {
+            if (winner.compareAndSet(-1, index)) {
+                cancel(running, index);
+            }
+            if (winner.get() == index) {
+                onToken.accept(token);
+            }
+        };
         Future<ChatResponse> f = race.submit(() -> {
             if (!claimed.compareAndSet(false, true)) {
                 throw ProviderException.of(slot.target.provider(), ErrorKind.UNAVAILABLE, "hedged attempt cancelled before it started");
             }
-            return call(slot, request, null, m);
+            return call(slot, request, gate, m);
         });
-        return new Entrant(slot, f, claimed);
+        return new Entrant(index, slot, f, claimed);
     }
 
     private long left(Instant deadline) {

@@ -19,8 +19,8 @@ import java.util.Optional;
  * @param requireTools only targets with tool calling (requests with tools ask for it anyway)
  * @param minContext only targets whose context window is at least this many tokens; 0 for any
  * @param maxAttempts calls in all, first one included, before the router gives up
- * @param hedgeAfter when set, a call still unanswered after this long is sent to the next target
- *     too and the first answer wins (non-streaming calls only)
+ * @param hedgeAfter when set, a call still unanswered after this long (a stream: without its first
+ *     token) is sent to the next target too; the first answer (or first token) wins
  */
 public record RoutingPolicy(String name, Strategy strategy, List<String> targets, boolean requireTools, int minContext,
         int maxAttempts, Optional<Duration> hedgeAfter) {

@@ -220,6 +220,20 @@ class ProviderRouterTest {
     }
 
     @Test
+    void hedgesAStreamWithoutAFirstTokenAndPassesOnlyTheWinnersTokens() {
+        a.always(new FakeProvider.Sse(FakeProvider.openAiStream(List.of("slow-1", "slow-2"), 1, 1), 1_000, -1));
+        b.always(FakeProvider.sse(FakeProvider.openAiStream(List.of("fast-1", "fast-2"), 1, 1)));
+        ProviderRouter r = router(base(RoutingPolicy.priority("hedged", List.of("a/m", "b/m")).withHedgeAfter(Duration.ofMillis(150))));
+        List<String> tokens = new java.util.concurrent.CopyOnWriteArrayList<>();
+        long t0 = System.nanoTime();
+        ChatResponse resp = r.stream(ask("hi"), tokens::add);
+        assertEquals("b", resp.provider());
+        assertEquals(List.of("fast-1", "fast-2"), tokens);
+        assertTrue(System.nanoTime() - t0 < 900_000_000L, "did not wait for the slow stream");
+        assertEquals(State.CLOSED, r.breakerState("a/m"));
+    }
+
+    @Test
     void failsOverAStreamThatBrokeBeforeAnyToken() {
         a.always(new FakeProvider.Sse(FakeProvider.openAiStream(List.of("x"), 1, 1), 0, 0));
         b.always(FakeProvider.sse(FakeProvider.openAiStream(List.of("he", "llo"), 1, 2)));
