@@ -341,6 +341,12 @@ public final class ProviderRouter implements ChatModel, MeterBinder, AutoCloseab
 
     /** Calls one target, holding its permit (taken by the caller) and breaker slot; records metrics. */
     private ChatResponse call(Slot slot, ChatRequest request, @Nullable Consumer<String> onToken, Meters m) {
+        return call(slot, request, onToken, null, m);
+    }
+
+    /** @param lost set when this call is a hedge that another target beat, so its cancellation is a loss, not a neutral stop */
+    private ChatResponse call(Slot slot, ChatRequest request, @Nullable Consumer<String> onToken,
+            java.util.concurrent.atomic.@Nullable AtomicBoolean lost, Meters m) {
         long t0 = System.nanoTime();
         slot.inFlight.incrementAndGet();
         try {
@@ -352,31 +358,43 @@ public final class ProviderRouter implements ChatModel, MeterBinder, AutoCloseab
             m.success(slot, nanos, r, cost);
             return r.served(slot.target.provider(), cost);
         } catch (ProviderException e) {
-            return failed(slot, e, t0, m);
+            return failed(slot, e, t0, lost, m);
         } catch (ModelException | IllegalArgumentException e) {
             // A client that is not an HTTP one (or a reply our records reject) failed: treat it as a malformed answer.
             return failed(slot, ProviderException.of(slot.target.provider(), ErrorKind.MALFORMED_RESPONSE,
-                    Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()), e), t0, m);
+                    Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()), e), t0, lost, m);
         } catch (io.graft.core.GraftException e) {
             return failed(slot, ProviderException.of(slot.target.provider(), ErrorKind.MALFORMED_RESPONSE,
-                    Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()), e), t0, m);
+                    Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()), e), t0, lost, m);
         } finally {
             slot.inFlight.decrementAndGet();
             slot.permits.release();
         }
     }
 
-    private ChatResponse failed(Slot slot, ProviderException e, long t0, Meters m) {
+    private ChatResponse failed(Slot slot, ProviderException e, long t0, java.util.concurrent.atomic.@Nullable AtomicBoolean lost,
+            Meters m) {
         boolean cancelled = Thread.currentThread().isInterrupted();
-        if (cancelled) {
-            // A hedge that lost was cancelled: says nothing about the provider's health.
-            slot.breaker.onRelease();
-        } else if (e.kind().breakerFailure()) {
+        boolean hedgeLost = cancelled && lost != null && lost.get();
+        String kind;
+        if (hedgeLost) {
+            // Slower than hedge_after and beaten by another target: a target that keeps losing is as
+            // good as down, so losses count (a success resets the count). Without this a hanging
+            // provider would hold every call for hedge_after forever.
             slot.breaker.onFailure();
-        } else {
+            kind = "hedge_lost";
+        } else if (cancelled) {
             slot.breaker.onRelease();
+            kind = "cancelled";
+        } else {
+            if (e.kind().breakerFailure()) {
+                slot.breaker.onFailure();
+            } else {
+                slot.breaker.onRelease();
+            }
+            kind = e.kind().id();
         }
-        m.failure(slot, cancelled ? "cancelled" : e.kind().id(), System.nanoTime() - t0);
+        m.failure(slot, kind, System.nanoTime() - t0);
         throw e;
     }
 
@@ -420,6 +438,7 @@ public final class ProviderRouter implements ChatModel, MeterBinder, AutoCloseab
                 try {
                     ChatResponse r = f.get();
                     if (winner.compareAndSet(-1, index) || winner.get() == index) {
+                        cancel(running, index);
                         return r;
                     }
                 } catch (java.util.concurrent.CancellationException e) {
@@ -455,11 +474,17 @@ public final class ProviderRouter implements ChatModel, MeterBinder, AutoCloseab
         return -1;
     }
 
-    /** Cancels every entrant but {@code keep}; one cancelled before it started gives back what the caller took for it. */
+    /**
+     * Cancels every entrant but {@code keep}, marking them lost when {@code keep} won; one cancelled
+     * before it started gives back what the caller took for it.
+     */
     private static void cancel(List<Entrant> running, int keep) {
         for (Entrant e : running) {
             if (e.index == keep) {
                 continue;
+            }
+            if (keep >= 0) {
+                e.lost.set(true);
             }
             e.future.cancel(true);
             if (e.claimed.compareAndSet(false, true)) {
@@ -470,11 +495,13 @@ public final class ProviderRouter implements ChatModel, MeterBinder, AutoCloseab
     }
 
     /** A hedged attempt; {@code claimed} is set by whoever first owns its permit: the task when it starts, or the cleanup. */
-    private record Entrant(int index, Slot slot, Future<ChatResponse> future, java.util.concurrent.atomic.AtomicBoolean claimed) {}
+    private record Entrant(int index, Slot slot, Future<ChatResponse> future, java.util.concurrent.atomic.AtomicBoolean claimed,
+            java.util.concurrent.atomic.AtomicBoolean lost) {}
 
     private Entrant enter(ExecutorCompletionService<ChatResponse> race, int index, Slot slot, ChatRequest request,
             @Nullable Consumer<String> onToken, java.util.concurrent.atomic.AtomicInteger winner, List<Entrant> running, Meters m) {
         var claimed = new java.util.concurrent.atomic.AtomicBoolean();
+        var lost = new java.util.concurrent.atomic.AtomicBoolean();
         // Only the winner's tokens pass; the first token decides the winner and cancels the other.
         Consumer<String> gate = onToken == null ? null : token -> {
             if (winner.compareAndSet(-1, index)) {
@@ -488,9 +515,9 @@ public final class ProviderRouter implements ChatModel, MeterBinder, AutoCloseab
             if (!claimed.compareAndSet(false, true)) {
                 throw ProviderException.of(slot.target.provider(), ErrorKind.UNAVAILABLE, "hedged attempt cancelled before it started");
             }
-            return call(slot, request, gate, m);
+            return call(slot, request, gate, lost, m);
         });
-        return new Entrant(index, slot, f, claimed);
+        return new Entrant(index, slot, f, claimed, lost);
     }
 
     private long left(Instant deadline) {

@@ -216,7 +216,47 @@ class ProviderRouterTest {
         assertEquals("b", resp.provider());
         assertTrue(System.nanoTime() - t0 < 1_500_000_000L, "the hedge answered before the slow call");
         assertEquals(1.0, meters.get("graft.provider.hedges").tags("provider", "b").counter().count());
-        assertEquals(State.CLOSED, r.breakerState("a/m"), "the cancelled loser does not count against a");
+        // The loser is cancelled; its loss counts once against a's breaker (threshold 5, so still closed).
+        assertEquals(1.0, awaitCount(meters, "a", "hedge_lost"));
+        assertEquals(State.CLOSED, r.breakerState("a/m"));
+    }
+
+    /** The loser records its loss on its own thread, just after the winner returned. */
+    static double awaitCount(SimpleMeterRegistry meters, String provider, String kind) {
+        for (int i = 0; i < 200; i++) {
+            var c = meters.find("graft.provider.errors").tags("provider", provider, "kind", kind).counter();
+            if (c != null) {
+                return c.count();
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    void opensTheBreakerOfATargetThatKeepsLosingHedges() {
+        a.always(FakeProvider.slow(1_000, FakeProvider.openAiText("slow", 1, 1)));
+        b.always(OK);
+        ProviderRouter r = router(ProviderRouter.builder()
+                .target(target("a", a).withLimits(8, new CircuitBreaker.Settings(2, Duration.ofSeconds(30), 1))).target(target("b", b))
+                .policy(RoutingPolicy.priority("hedged", List.of("a/m", "b/m")).withHedgeAfter(Duration.ofMillis(50))));
+        r.chat(ask("1"));
+        r.chat(ask("2"));
+        for (int i = 0; i < 200 && r.breakerState("a/m") != State.OPEN; i++) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        assertEquals(State.OPEN, r.breakerState("a/m"), "a hanging provider stops holding calls for hedge_after");
+        int before = a.count();
+        assertEquals("b", r.chat(ask("3")).provider());
+        assertEquals(before, a.count());
     }
 
     @Test
@@ -230,7 +270,6 @@ class ProviderRouterTest {
         assertEquals("b", resp.provider());
         assertEquals(List.of("fast-1", "fast-2"), tokens);
         assertTrue(System.nanoTime() - t0 < 900_000_000L, "did not wait for the slow stream");
-        assertEquals(State.CLOSED, r.breakerState("a/m"));
     }
 
     @Test
