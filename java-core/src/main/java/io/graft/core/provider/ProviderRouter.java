@@ -359,11 +359,8 @@ public final class ProviderRouter implements ChatModel, MeterBinder, AutoCloseab
             return r.served(slot.target.provider(), cost);
         } catch (ProviderException e) {
             return failed(slot, e, t0, lost, m);
-        } catch (ModelException | IllegalArgumentException e) {
+        } catch (io.graft.core.GraftException | IllegalArgumentException e) {
             // A client that is not an HTTP one (or a reply our records reject) failed: treat it as a malformed answer.
-            return failed(slot, ProviderException.of(slot.target.provider(), ErrorKind.MALFORMED_RESPONSE,
-                    Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()), e), t0, lost, m);
-        } catch (io.graft.core.GraftException e) {
             return failed(slot, ProviderException.of(slot.target.provider(), ErrorKind.MALFORMED_RESPONSE,
                     Objects.requireNonNullElse(e.getMessage(), e.getClass().getSimpleName()), e), t0, lost, m);
         } finally {
@@ -378,7 +375,7 @@ public final class ProviderRouter implements ChatModel, MeterBinder, AutoCloseab
         boolean hedgeLost = cancelled && lost != null && lost.get();
         String kind;
         if (hedgeLost) {
-            // Slower than hedge_after and beaten by another target: a target that keeps losing is as
+            // Had a head start of hedge_after and was still beaten: a target that keeps losing is as
             // good as down, so losses count (a success resets the count). Without this a hanging
             // provider would hold every call for hedge_after forever.
             slot.breaker.onFailure();
@@ -475,15 +472,17 @@ public final class ProviderRouter implements ChatModel, MeterBinder, AutoCloseab
     }
 
     /**
-     * Cancels every entrant but {@code keep}, marking them lost when {@code keep} won; one cancelled
-     * before it started gives back what the caller took for it.
+     * Cancels every entrant but {@code keep}, marking the earlier ones lost when {@code keep} won;
+     * one cancelled before it started gives back what the caller took for it.
      */
     private static void cancel(List<Entrant> running, int keep) {
         for (Entrant e : running) {
             if (e.index == keep) {
                 continue;
             }
-            if (keep >= 0) {
+            // Only an entrant that started before the winner lost on speed; the hedge itself started
+            // hedge_after late, so losing says nothing about its provider.
+            if (keep >= 0 && e.index < keep) {
                 e.lost.set(true);
             }
             e.future.cancel(true);

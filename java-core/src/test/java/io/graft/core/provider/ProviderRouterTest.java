@@ -260,6 +260,20 @@ class ProviderRouterTest {
     }
 
     @Test
+    void aHedgeThatStartedLateAndLostIsNotChargedToItsProvider() {
+        a.always(FakeProvider.slow(300, FakeProvider.openAiText("a", 1, 1)));
+        b.always(FakeProvider.slow(1_500, FakeProvider.openAiText("b", 1, 1)));
+        var meters = new SimpleMeterRegistry();
+        ProviderRouter r = router(ProviderRouter.builder()
+                .target(target("a", a)).target(target("b", b).withLimits(8, new CircuitBreaker.Settings(1, Duration.ofSeconds(30), 1)))
+                .policy(RoutingPolicy.priority("hedged", List.of("a/m", "b/m")).withHedgeAfter(Duration.ofMillis(100))));
+        r.bindTo(meters);
+        assertEquals("a", r.chat(ask("hi")).provider());
+        assertEquals(1.0, awaitCount(meters, "b", "cancelled"));
+        assertEquals(State.CLOSED, r.breakerState("b/m"), "a breaker with threshold 1 would be open had the loss counted");
+    }
+
+    @Test
     void hedgesAStreamWithoutAFirstTokenAndPassesOnlyTheWinnersTokens() {
         a.always(new FakeProvider.Sse(FakeProvider.openAiStream(List.of("slow-1", "slow-2"), 1, 1), 1_000, -1));
         b.always(FakeProvider.sse(FakeProvider.openAiStream(List.of("fast-1", "fast-2"), 1, 1)));
