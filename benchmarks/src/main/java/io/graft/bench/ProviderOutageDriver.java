@@ -28,7 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * object: runs and failures per phase (before, during, after) with latency percentiles, and the
  * per-second p50/p99 series. Goal: no failed run while the secondary is healthy.
  *
- * <p>Usage: {@code ProviderOutageDriver [seconds=30] [clients=32] [serviceMillis=20] [errors|hang]}.
+ * <p>The first sixth of the run is warm-up (JIT, connection pools) and is left out of the
+ * {@code before} phase, but stays in the per-second series.
+ *
+ * <p>Usage: {@code ProviderOutageDriver [seconds=30] [clients=32] [serviceMillis=20] [errors|hang] [hedgeMillis=0]}.
  */
 public final class ProviderOutageDriver {
     private ProviderOutageDriver() {}
@@ -40,16 +43,21 @@ public final class ProviderOutageDriver {
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         long service = args.length > 2 ? Long.parseLong(args[2]) : 20;
         LoopbackProvider.Mode outage = args.length > 3 && args[3].equals("hang") ? LoopbackProvider.Mode.HANG : LoopbackProvider.Mode.ERRORS;
+        long hedgeMillis = args.length > 4 ? Long.parseLong(args[4]) : 0;
 
         try (LoopbackProvider primary = new LoopbackProvider(service); LoopbackProvider secondary = new LoopbackProvider(service)) {
             Duration callTimeout = Duration.ofSeconds(2);
             Endpoint p = Endpoint.of("primary", primary.base()).withTimeouts(Duration.ofSeconds(1), callTimeout, callTimeout);
             Endpoint s = Endpoint.of("secondary", secondary.base()).withTimeouts(Duration.ofSeconds(1), callTimeout, callTimeout);
             CircuitBreaker.Settings breaker = new CircuitBreaker.Settings(5, Duration.ofSeconds(2), 1);
+            RoutingPolicy policy = RoutingPolicy.priority("main", List.of("primary/loop", "secondary/loop")).withMaxAttempts(4);
+            if (hedgeMillis > 0) {
+                policy = policy.withHedgeAfter(Duration.ofMillis(hedgeMillis));
+            }
             ProviderRouter router = ProviderRouter.builder()
                     .target(ProviderTarget.of("primary", "loop", new OpenAiChatModel(p, "loop")).withLimits(256, breaker))
                     .target(ProviderTarget.of("secondary", "loop", new OpenAiChatModel(s, "loop")).withLimits(256, breaker))
-                    .policy(RoutingPolicy.priority("main", List.of("primary/loop", "secondary/loop")).withMaxAttempts(4))
+                    .policy(policy)
                     .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(500), 2, 0.2))
                     .build();
             try (AgentRuntime runtime = AgentRuntime.builder(router).build()) {
@@ -58,6 +66,7 @@ public final class ProviderOutageDriver {
                 ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
                 long t0 = System.nanoTime();
                 long end = t0 + seconds * 1_000_000_000L;
+                long warm = t0 + seconds * 1_000_000_000L / 6;
                 long down = t0 + seconds * 1_000_000_000L / 3;
                 long up = t0 + 2L * seconds * 1_000_000_000L / 3;
                 AtomicLong ids = new AtomicLong();
@@ -87,10 +96,12 @@ public final class ProviderOutageDriver {
                 out.put("clients", clients);
                 out.put("service_ms", service);
                 out.put("outage", outage.name().toLowerCase(java.util.Locale.ROOT));
-                out.put("phases", Map.of(
-                        "before", phase(all, 0, down - t0),
-                        "during", phase(all, down - t0, up - t0),
-                        "after", phase(all, up - t0, end - t0)));
+                out.put("hedge_ms", hedgeMillis);
+                Map<String, Object> phases = new LinkedHashMap<>();
+                phases.put("before", phase(all, warm - t0, down - t0));
+                phases.put("during", phase(all, down - t0, up - t0));
+                phases.put("after", phase(all, up - t0, end - t0));
+                out.put("phases", phases);
                 List<Map<String, Object>> series = new ArrayList<>();
                 for (int sec = 0; sec < seconds; sec++) {
                     Map<String, Object> m = phase(all, sec * 1_000_000_000L, (sec + 1) * 1_000_000_000L);
