@@ -46,6 +46,9 @@ final class FakeProvider implements AutoCloseable {
     /** An OpenAI answer sent as JSON or, when the request asks to stream, as SSE chunks. */
     record OpenAiAnswer(String content, List<Map<String, Object>> toolCalls, int in, int out) implements Reply {}
 
+    /** An Anthropic Messages answer sent as JSON or, when the request asks to stream, as SSE events. */
+    record AnthropicAnswer(String content, List<Map<String, Object>> toolUses, int in, int out) implements Reply {}
+
     static Reply json(String body) {
         return new Json(200, body, Map.of(), 0);
     }
@@ -109,9 +112,11 @@ final class FakeProvider implements AutoCloseable {
         if (r == null) {
             r = status(500, "{\"error\":{\"message\":\"no reply scripted\"}}", Map.of());
         }
+        boolean stream = Boolean.TRUE.equals(received.getLast().body().get("stream"));
         if (r instanceof OpenAiAnswer ans) {
-            boolean stream = Boolean.TRUE.equals(received.getLast().body().get("stream"));
             r = stream ? sse(openAiStream(ans)) : json(openAiJson(ans));
+        } else if (r instanceof AnthropicAnswer ans) {
+            r = stream ? sse(anthropicStream(ans)) : json(anthropicJson(ans));
         }
         try {
             switch (r) {
@@ -126,6 +131,7 @@ final class FakeProvider implements AutoCloseable {
                     }
                 }
                 case OpenAiAnswer ans -> throw new IllegalStateException("resolved above");
+                case AnthropicAnswer ans -> throw new IllegalStateException("resolved above");
                 case Sse s -> {
                     ex.getResponseHeaders().add("Content-Type", "text/event-stream");
                     ex.sendResponseHeaders(200, 0);
@@ -194,6 +200,50 @@ final class FakeProvider implements AutoCloseable {
         events.add(io.graft.core.json.Json.write(Map.of("choices", List.of(),
                 "usage", Map.of("prompt_tokens", a.in(), "completion_tokens", a.out()))));
         events.add("[DONE]");
+        return events;
+    }
+
+    static String anthropicJson(AnthropicAnswer a) {
+        List<Map<String, Object>> content = new ArrayList<>();
+        if (!a.content().isEmpty()) {
+            content.add(Map.of("type", "text", "text", a.content()));
+        }
+        for (Map<String, Object> t : a.toolUses()) {
+            Map<String, Object> block = new java.util.LinkedHashMap<>(t);
+            block.put("type", "tool_use");
+            content.add(block);
+        }
+        return io.graft.core.json.Json.write(Map.of("model", "claude-fake", "content", content,
+                "stop_reason", a.toolUses().isEmpty() ? "end_turn" : "tool_use",
+                "usage", Map.of("input_tokens", a.in(), "output_tokens", a.out())));
+    }
+
+    static List<String> anthropicStream(AnthropicAnswer a) {
+        List<String> events = new ArrayList<>();
+        events.add(io.graft.core.json.Json.write(Map.of("type", "message_start",
+                "message", Map.of("model", "claude-fake", "usage", Map.of("input_tokens", a.in(), "output_tokens", 1)))));
+        int index = 0;
+        if (!a.content().isEmpty()) {
+            events.add(io.graft.core.json.Json.write(Map.of("type", "content_block_start", "index", index,
+                    "content_block", Map.of("type", "text", "text", ""))));
+            for (String piece : a.content().split("(?<= )")) {
+                events.add(io.graft.core.json.Json.write(Map.of("type", "content_block_delta", "index", index,
+                        "delta", Map.of("type", "text_delta", "text", piece))));
+            }
+            events.add(io.graft.core.json.Json.write(Map.of("type", "content_block_stop", "index", index)));
+            index++;
+        }
+        for (Map<String, Object> t : a.toolUses()) {
+            events.add(io.graft.core.json.Json.write(Map.of("type", "content_block_start", "index", index,
+                    "content_block", Map.of("type", "tool_use", "id", t.get("id"), "name", t.get("name"), "input", Map.of()))));
+            events.add(io.graft.core.json.Json.write(Map.of("type", "content_block_delta", "index", index,
+                    "delta", Map.of("type", "input_json_delta", "partial_json", io.graft.core.json.Json.write(t.get("input"))))));
+            events.add(io.graft.core.json.Json.write(Map.of("type", "content_block_stop", "index", index)));
+            index++;
+        }
+        events.add(io.graft.core.json.Json.write(Map.of("type", "message_delta",
+                "delta", Map.of("stop_reason", a.toolUses().isEmpty() ? "end_turn" : "tool_use"), "usage", Map.of("output_tokens", a.out()))));
+        events.add(io.graft.core.json.Json.write(Map.of("type", "message_stop")));
         return events;
     }
 
