@@ -101,6 +101,18 @@ class ProviderRouterTest {
     }
 
     @Test
+    void cutsAnAttemptShortAtTheCallersDeadline() {
+        a.always(FakeProvider.slow(3_000, FakeProvider.openAiText("late", 1, 1)));
+        ProviderRouter r = router(base(RoutingPolicy.priority("only-a", List.of("a/m")).withMaxAttempts(5)));
+        long t0 = System.nanoTime();
+        var e = assertThrows(ProviderException.class, () -> r.chat(ask("hi", Duration.ofMillis(400))));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(e.kind() == ErrorKind.TIMEOUT || e.kind() == ErrorKind.DEADLINE_EXCEEDED, e.getMessage());
+        assertTrue(ms < 1_500, "the 5 s request timeout was cut to the 400 ms deadline, took " + ms + " ms");
+        assertEquals(1, a.count(), "no attempt was started after the deadline");
+    }
+
+    @Test
     void waitsForRetryAfterWhenItFitsTheDeadline() {
         a.then(FakeProvider.status(429, "{}", Map.of("Retry-After", "0.3"))).always(OK);
         ProviderRouter r = router(base(RoutingPolicy.priority("only-a", List.of("a/m"))));
