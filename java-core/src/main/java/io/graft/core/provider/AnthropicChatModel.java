@@ -50,7 +50,10 @@ public final class AnthropicChatModel implements ChatModel {
     @Override
     public ChatResponse chat(ChatRequest request) {
         Instant until = http.until(request.scope().deadline());
-        JsonNode answer = http.postJson(http.request("/messages", headers(), body(request, false), until).build(), until);
+        return parse(http.postJson(http.request("/messages", headers(), body(request, false), until).build(), until));
+    }
+
+    private ChatResponse parse(JsonNode answer) {
         if (!answer.path("content").isArray()) {
             throw http.malformed("answer has no 'content' array: " + http.excerpt(answer.toString()), null);
         }
@@ -73,11 +76,15 @@ public final class AnthropicChatModel implements ChatModel {
     public ChatResponse stream(ChatRequest request, Consumer<String> onToken) {
         Instant until = http.until(request.scope().deadline());
         StreamState s = new StreamState();
+        java.util.Optional<JsonNode> whole;
         try {
-            http.stream(http.request("/messages", headers(), body(request, true), until).header("Accept", "text/event-stream").build(),
+            whole = http.stream(http.request("/messages", headers(), body(request, true), until).header("Accept", "text/event-stream").build(),
                     until, data -> s.accept(http.parse(data), onToken));
         } catch (ProviderException e) {
             throw s.emitted ? e.afterTokens() : e;
+        }
+        if (whole.isPresent()) {
+            return OpenAiChatModel.emitWhole(parse(whole.get()), onToken);
         }
         List<ToolCall> calls = new ArrayList<>();
         for (var e : s.tools.entrySet()) {

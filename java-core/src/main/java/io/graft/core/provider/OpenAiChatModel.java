@@ -54,8 +54,9 @@ public final class OpenAiChatModel implements ChatModel {
     public ChatResponse stream(ChatRequest request, Consumer<String> onToken) {
         Instant until = http.until(request.scope().deadline());
         StreamState state = new StreamState();
+        java.util.Optional<JsonNode> whole;
         try {
-            http.stream(http.request("/chat/completions", auth(), body(request, true), until).header("Accept", "text/event-stream").build(),
+            whole = http.stream(http.request("/chat/completions", auth(), body(request, true), until).header("Accept", "text/event-stream").build(),
                     until, data -> {
                         if (data.equals("[DONE]")) {
                             return false;
@@ -66,7 +67,18 @@ public final class OpenAiChatModel implements ChatModel {
         } catch (ProviderException e) {
             throw state.emitted ? e.afterTokens() : e;
         }
+        if (whole.isPresent()) {
+            return emitWhole(parse(whole.get()), onToken);
+        }
         return state.response(model);
+    }
+
+    /** A server that ignored {@code stream: true}: its whole text is one token. */
+    static ChatResponse emitWhole(ChatResponse r, Consumer<String> onToken) {
+        if (!r.message().content().isEmpty()) {
+            onToken.accept(r.message().content());
+        }
+        return r;
     }
 
     private Map<String, String> auth() {

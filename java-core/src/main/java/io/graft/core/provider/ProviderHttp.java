@@ -192,8 +192,11 @@ final class ProviderHttp {
      * returns false (the provider's end marker) or the stream ends. A silence longer than the idle
      * timeout, a stream that ends without the end marker, or the deadline ends the call with a
      * classified failure; the connection is then cancelled.
+     *
+     * @return the answer when the server ignored the stream request and sent one JSON document
+     *     (some proxies and older local servers do); empty after a stream
      */
-    void stream(HttpRequest request, Instant until, java.util.function.Predicate<String> onData) {
+    Optional<JsonNode> stream(HttpRequest request, Instant until, java.util.function.Predicate<String> onData) {
         BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
         LineSubscriber lines = new LineSubscriber(queue);
         HttpResponse.BodyHandler<Void> handler = info -> {
@@ -218,6 +221,18 @@ final class ProviderHttp {
                 }
                 checkStatus(head.status(), head.headers(), body.toString());
             }
+            if (head.headers().firstValue("content-type").orElse("").startsWith("application/json")) {
+                StringBuilder body = new StringBuilder();
+                for (Item i = next(queue, until, until, f, lines, false); ; i = next(queue, until, until, f, lines, false)) {
+                    if (i instanceof Line l) {
+                        body.append(l.text()).append('\n');
+                    } else if (i instanceof End) {
+                        return Optional.of(parse(body.toString()));
+                    } else {
+                        throw failure(i, false);
+                    }
+                }
+            }
             while (true) {
                 Instant idle = clock.instant().plus(endpoint.streamIdleTimeout());
                 Item item = next(queue, idle.isBefore(until) ? idle : until, until, f, lines, true);
@@ -225,7 +240,7 @@ final class ProviderHttp {
                     if (text.startsWith("data:")) {
                         if (!onData.test(text.substring(5).strip())) {
                             lines.cancel();
-                            return;
+                            return Optional.empty();
                         }
                     }
                 } else if (item instanceof End) {

@@ -97,6 +97,16 @@ class OpenAiChatModelTest {
     }
 
     @Test
+    void acceptsAWholeJsonAnswerFromAServerThatIgnoresStreaming() {
+        server.then(FakeProvider.json(FakeProvider.openAiText("all at once", 4, 3)));
+        List<String> tokens = new ArrayList<>();
+        ChatResponse r = model().stream(ChatRequest.of(List.of(ChatMessage.user("hi"))), tokens::add);
+        assertEquals(List.of("all at once"), tokens);
+        assertEquals(3, r.usage().outputTokens());
+        assertEquals(true, server.received().getFirst().body().get("stream"));
+    }
+
+    @Test
     void assemblesAStreamedToolCallFromItsPieces() {
         server.then(FakeProvider.sse(List.of(
                 Json.write(Map.of("choices", List.of(Map.of("index", 0, "delta", Map.of("tool_calls", List.of(Map.of("index", 0,
