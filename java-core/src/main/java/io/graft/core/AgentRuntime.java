@@ -143,10 +143,10 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
             meters.counter("graft.runs.rejected").increment();
             throw new RuntimeOverloadedException(maxInFlight + " runs are in progress; try again later");
         }
-        RunContext run = new RunContext(task, model, tools, clock);
+        AgentDescriptor descriptor = agent.descriptor();
+        RunContext run = new RunContext(task, descriptor.framework().id(), model, tools, clock);
         listeners.forEach(run::addListener);
         run.addListener(listener);
-        AgentDescriptor descriptor = agent.descriptor();
         CompletableFuture<AgentResult> result = new CompletableFuture<>();
         active.incrementAndGet();
         run.emit(new RunEvent.Started(run.runId(), descriptor.name(), descriptor.framework()));

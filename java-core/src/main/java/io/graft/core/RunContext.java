@@ -1,5 +1,6 @@
 package io.graft.core;
 
+import io.graft.core.model.CallScope;
 import io.graft.core.model.ChatMessage;
 import io.graft.core.model.ChatModel;
 import io.graft.core.model.ChatRequest;
@@ -14,6 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,9 +46,20 @@ public final class RunContext {
     private final AtomicInteger toolCalls = new AtomicInteger();
     private final AtomicLong inputTokens = new AtomicLong();
     private final AtomicLong outputTokens = new AtomicLong();
+    private final Map<String, RunMetrics.ProviderUsage> providers = new ConcurrentHashMap<>();
+    private final String framework;
+
+    /** The metadata key of a task that asks the model router for a policy by name. */
+    public static final String MODEL_POLICY = "model_policy";
 
     public RunContext(AgentTask task, ChatModel model, ToolRegistry tools, Clock clock) {
+        this(task, "", model, tools, clock);
+    }
+
+    /** @param framework the id of the framework that implements the run's agent, passed to the model router */
+    public RunContext(AgentTask task, String framework, ChatModel model, ToolRegistry tools, Clock clock) {
         this.task = task;
+        this.framework = framework;
         this.model = model;
         this.tools = tools;
         this.clock = clock;
@@ -141,7 +156,7 @@ public final class RunContext {
     private ChatResponse call(String agent, ChatRequest request, @Nullable Consumer<String> onToken) {
         checkActive();
         long t0 = System.nanoTime();
-        ChatRequest scoped = request.withConversation(runId());
+        ChatRequest scoped = request.withConversation(runId()).withScope(scope(agent, request.scope()));
         ChatResponse response;
         if (onToken == null && listeners.isEmpty()) {
             response = model.chat(scoped);
@@ -156,10 +171,21 @@ public final class RunContext {
         llmCalls.incrementAndGet();
         inputTokens.addAndGet(response.usage().inputTokens());
         outputTokens.addAndGet(response.usage().outputTokens());
+        String provider = response.provider().isEmpty() ? response.model() : response.provider();
+        providers.merge(provider, new RunMetrics.ProviderUsage(1, response.usage().inputTokens(), response.usage().outputTokens(),
+                response.costUsd()), RunMetrics.ProviderUsage::plus);
         record(new Step.LlmCall(agent, response.model(), response.message(), response.usage(), response.finishReason(),
                 Duration.ofNanos(System.nanoTime() - t0)));
         checkActive();
         return response;
+    }
+
+    /** The caller's own scope, completed with what the run knows: agent, framework, policy, deadline. */
+    private CallScope scope(String agent, CallScope given) {
+        Instant until = given.deadline().filter(d -> d.isBefore(deadline)).orElse(deadline);
+        String policy = given.policy().isEmpty() ? task.metadata().getOrDefault(MODEL_POLICY, "") : given.policy();
+        return new CallScope(given.agent().isEmpty() ? agent : given.agent(),
+                given.framework().isEmpty() ? framework : given.framework(), policy, Optional.of(until), given.cacheable());
     }
 
     /**
@@ -216,8 +242,10 @@ public final class RunContext {
     }
 
     public RunMetrics metrics() {
+        Map<String, RunMetrics.ProviderUsage> byProvider = Map.copyOf(providers);
+        double cost = byProvider.values().stream().mapToDouble(RunMetrics.ProviderUsage::costUsd).sum();
         return new RunMetrics(Duration.ofNanos(System.nanoTime() - startNanos), llmCalls.get(), toolCalls.get(),
-                inputTokens.get(), outputTokens.get());
+                inputTokens.get(), outputTokens.get(), cost, byProvider);
     }
 
     public void emit(RunEvent event) {

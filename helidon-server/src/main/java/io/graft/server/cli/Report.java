@@ -24,9 +24,14 @@ final class Report {
 
     static String summary(AgentResult r) {
         RunMetrics m = r.metrics();
-        return String.format(Locale.ROOT, "%s · %s · %s · %s · %d LLM call%s · %d tool call%s · %d tokens",
+        String base = String.format(Locale.ROOT, "%s · %s · %s · %s · %d LLM call%s · %d tool call%s · %d tokens",
                 r.status(), r.framework().id(), r.agent(), millis(m.wallTime().toNanos()), m.llmCalls(),
                 m.llmCalls() == 1 ? "" : "s", m.toolCalls(), m.toolCalls() == 1 ? "" : "s", m.totalTokens());
+        // Provider accounting only when a router served the run; the scripted model has no price.
+        if (m.costUsd() > 0 || m.providers().keySet().stream().anyMatch(p -> !p.startsWith("scripted:"))) {
+            base += String.format(Locale.ROOT, " · $%.6f · %s", m.costUsd(), String.join(", ", new java.util.TreeSet<>(m.providers().keySet())));
+        }
+        return base;
     }
 
     static String millis(double nanos) {

@@ -17,10 +17,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** {@code graft run FILE --input TEXT [--model SPEC] [--agent NAME] [--json] [--timeout SECONDS]}. */
+/**
+ * {@code graft run FILE --input TEXT [--model SPEC | --providers FILE.yaml] [--policy NAME] [--agent NAME] [--json]
+ * [--timeout SECONDS]}.
+ */
 final class RunCommand {
     static final Map<String, Boolean> OPTIONS = Map.of("input", true, "model", true, "agent", true, "json", false,
-            "timeout", true);
+            "timeout", true, "providers", true, "policy", true);
+    /** The environment variable naming a providers file, used when neither --model nor --providers is given. */
+    static final String PROVIDERS_ENV = "GRAFT_PROVIDERS";
 
     private RunCommand() {}
 
@@ -31,12 +36,21 @@ final class RunCommand {
         }
         Path file = Path.of(args.positionals().getFirst());
         String input = args.option("input").orElseThrow(() -> new GraftException("run needs --input TEXT"));
-        ChatModel model = model(args.option("model"), file);
+        if (args.option("model").isPresent() && args.option("providers").isPresent()) {
+            throw new GraftException("give --model or --providers, not both");
+        }
+        java.util.Optional<String> spec = args.option("model")
+                .or(() -> args.option("providers").map(p -> "providers:" + p))
+                .or(() -> java.util.Optional.ofNullable(System.getenv(PROVIDERS_ENV)).filter(p -> !p.isBlank()).map(p -> "providers:" + p));
+        ChatModel model = model(spec, file);
         // One run needs one context; more would only compete for the cores while they warm.
         try (Graft graft = new Graft(model, PythonSettings.fromSystem().withPoolSize(1).withWarmFrameworks(List.of()))) {
             List<Agent> agents = graft.load(file);
             Agent agent = pick(agents, args.option("agent"), file);
             AgentTask task = AgentTask.of(agent.name(), input).withTimeout(timeout(args.option("timeout")));
+            if (args.option("policy").isPresent()) {
+                task = task.withMetadata(Map.of(io.graft.core.RunContext.MODEL_POLICY, args.option("policy").get()));
+            }
             AgentResult result = graft.runtime().run(task);
             if (args.flag("json")) {
                 out.println(Json.write(ResultJson.result(result)));
@@ -47,7 +61,7 @@ final class RunCommand {
         }
     }
 
-    /** The model a run uses: the given spec, else {@code scripted.json} beside the agent file. */
+    /** The model a run uses: the given spec (scripted:FILE.json or providers:FILE.yaml), else {@code scripted.json} beside the agent file. */
     static ChatModel model(java.util.Optional<String> spec, Path file) {
         Path base = Path.of("").toAbsolutePath();
         if (spec.isPresent()) {
@@ -57,7 +71,8 @@ final class RunCommand {
         if (Files.isRegularFile(beside)) {
             return ChatModels.fromSpec("scripted:" + beside, base);
         }
-        throw new GraftException("no model given: pass --model scripted:FILE.json (or put scripted.json beside " + file + ")");
+        throw new GraftException("no model given: pass --model scripted:FILE.json or --providers FILE.yaml (or set "
+                + PROVIDERS_ENV + ", or put scripted.json beside " + file + ")");
     }
 
     private static Agent pick(List<Agent> agents, java.util.Optional<String> wanted, Path file) {

@@ -42,6 +42,12 @@ public final class ResultJson {
         out.put("input_tokens", m.inputTokens());
         out.put("output_tokens", m.outputTokens());
         out.put("total_tokens", m.totalTokens());
+        out.put("cost_usd", m.costUsd());
+        Map<String, Object> providers = new LinkedHashMap<>();
+        m.providers().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> providers.put(e.getKey(), Map.of(
+                "llm_calls", e.getValue().calls(), "input_tokens", e.getValue().inputTokens(),
+                "output_tokens", e.getValue().outputTokens(), "cost_usd", e.getValue().costUsd())));
+        out.put("providers", providers);
         return out;
     }
 

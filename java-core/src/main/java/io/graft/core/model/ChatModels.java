@@ -8,8 +8,9 @@ public final class ChatModels {
     private ChatModels() {}
 
     /**
-     * Resolves a model spec. Supported now: {@code scripted:FILE.json}. Relative paths resolve
-     * against {@code base}.
+     * Resolves a model spec: {@code scripted:FILE.json} (the embedded offline model) or
+     * {@code providers:FILE.yaml} (a router over the real providers the file configures, see
+     * {@code docs/providers.md}). Relative paths resolve against {@code base}.
      */
     public static ChatModel fromSpec(String spec, Path base) {
         int colon = spec.indexOf(':');
@@ -26,7 +27,17 @@ public final class ChatModels {
                 }
                 yield ScriptedChatModel.fromFile(file);
             }
-            default -> throw new ModelException("unknown model spec '" + spec + "': expected scripted:FILE.json");
+            case "providers" -> {
+                if (arg.isBlank()) {
+                    throw new ModelException("model spec '" + spec + "' needs a file: providers:FILE.yaml");
+                }
+                Path file = base.resolve(arg);
+                if (!Files.isRegularFile(file)) {
+                    throw new ModelException("model spec '" + spec + "': no such file " + file.toAbsolutePath());
+                }
+                yield io.graft.core.provider.ProvidersConfig.load(file).router();
+            }
+            default -> throw new ModelException("unknown model spec '" + spec + "': expected scripted:FILE.json or providers:FILE.yaml");
         };
     }
 }

@@ -74,7 +74,7 @@ class ScriptedChatModelTest {
     @Test
     void unknownModelSpecsAreRejectedClearly() {
         ModelException e = assertThrows(ModelException.class, () -> ChatModels.fromSpec("gpt-9", java.nio.file.Path.of(".")));
-        assertEquals("unknown model spec 'gpt-9': expected scripted:FILE.json", e.getMessage());
+        assertEquals("unknown model spec 'gpt-9': expected scripted:FILE.json or providers:FILE.yaml", e.getMessage());
         assertTrue(assertThrows(ModelException.class,
                 () -> ChatModels.fromSpec("scripted:missing.json", java.nio.file.Path.of(".")))
                 .getMessage().contains("no such file"));
