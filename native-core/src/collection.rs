@@ -618,7 +618,9 @@ impl Collection {
             id != TOMBSTONE && (filter.is_all() || filter.matches(&st.items[&id].meta))
         };
         let ef = (2 * k).max(96);
-        h.search_filter(q, k, ef, Some(&keep))
+        // Without deletions or a filter every graph node qualifies: skip the per-node callback.
+        let unfiltered = filter.is_all() && st.slot_ids.len() == st.items.len();
+        if unfiltered { h.search(q, k, ef) } else { h.search_filter(q, k, ef, Some(&keep)) }
             .into_iter()
             .map(|n| {
                 let score = if st.metric == Metric::L2 { -n.distance } else { 1.0 - n.distance };

@@ -98,3 +98,4 @@ fn the_hnsw_index_finds_the_exact_neighbours_of_most_queries() {
     let recall = found as f64 / 500.0;
     assert!(recall >= 0.9, "recall@10 was {recall}");
 }
+
