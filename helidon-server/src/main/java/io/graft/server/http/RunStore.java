@@ -1,0 +1,234 @@
+package io.graft.server.http;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs, their events, threads and audit records in a relational database through plain JDBC.
+ *
+ * <p>H2 in file mode is embedded (nothing to install or start), survives restarts, and speaks
+ * standard SQL over JDBC, so a server database can replace it by changing the URL. Every tenant's
+ * rows are keyed by the tenant, and every query filters by it.
+ */
+public final class RunStore implements AutoCloseable {
+    /** Status of a run that was in progress when the server stopped without finishing it. */
+    public static final String INTERRUPTED = "INTERRUPTED";
+    public static final String RUNNING = "RUNNING";
+
+    private final JdbcConnectionPool pool;
+
+    /** A stored run; {@code result} is the result's JSON once it finished. */
+    public record StoredRun(String id, String tenant, String agent, String framework, String status, String thread,
+            String input, Instant createdAt, Optional<Instant> finishedAt, Optional<String> result) {}
+
+    /** One event of a run's stream; {@code seq} counts from 1 and is the SSE event id. */
+    public record StoredEvent(long seq, String type, String data) {}
+
+    /** One message of a thread. */
+    public record ThreadMessage(String role, String content, String runId) {}
+
+    /** Filters of a run listing; empty strings match everything. */
+    public record RunQuery(String agent, String status, String thread, int limit, int offset) {}
+
+    public RunStore(String jdbcUrl, String user, String password) {
+        this.pool = JdbcConnectionPool.create(jdbcUrl, user, password);
+        pool.setMaxConnections(32);
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("""
+                    create table if not exists runs (
+                      id varchar(64) primary key, tenant varchar(200) not null, agent varchar(200) not null,
+                      framework varchar(32) not null, status varchar(16) not null, thread_id varchar(200) not null,
+                      input clob not null, created_at timestamp(6) with time zone not null,
+                      finished_at timestamp(6) with time zone, result clob)""");
+            s.execute("create index if not exists runs_by_tenant on runs(tenant, created_at)");
+            s.execute("""
+                    create table if not exists run_events (
+                      run_id varchar(64) not null, seq bigint not null, type varchar(32) not null, data clob not null,
+                      primary key (run_id, seq))""");
+            s.execute("""
+                    create table if not exists threads (
+                      tenant varchar(200) not null, id varchar(200) not null, created_at timestamp(6) with time zone not null,
+                      primary key (tenant, id))""");
+            s.execute("""
+                    create table if not exists thread_messages (
+                      tenant varchar(200) not null, thread_id varchar(200) not null, seq int not null,
+                      role varchar(16) not null, content clob not null, run_id varchar(64) not null,
+                      primary key (tenant, thread_id, seq))""");
+            s.execute("""
+                    create table if not exists audit (
+                      id bigint generated always as identity primary key, at timestamp(6) with time zone not null,
+                      tenant varchar(200) not null, action varchar(64) not null, target varchar(400) not null,
+                      detail clob not null)""");
+        } catch (SQLException e) {
+            pool.dispose();
+            throw new StoreException("cannot open the run database " + jdbcUrl + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Marks runs that were in progress when the process stopped; answers how many there were. */
+    public int markInterrupted(Instant now) {
+        return update("update runs set status = ?, finished_at = ? where status = ?", INTERRUPTED, ts(now), RUNNING);
+    }
+
+    public void insertRun(StoredRun run) {
+        update("insert into runs(id, tenant, agent, framework, status, thread_id, input, created_at) values (?,?,?,?,?,?,?,?)",
+                run.id(), run.tenant(), run.agent(), run.framework(), run.status(), run.thread(), run.input(),
+                ts(run.createdAt()));
+    }
+
+    public void deleteRun(String id) {
+        update("delete from runs where id = ?", id);
+        update("delete from run_events where run_id = ?", id);
+    }
+
+    public void finishRun(String id, String status, Instant at, String resultJson) {
+        update("update runs set status = ?, finished_at = ?, result = ? where id = ?", status, ts(at), resultJson, id);
+    }
+
+    public Optional<StoredRun> run(String tenant, String id) {
+        List<StoredRun> found = query("select * from runs where tenant = ? and id = ?", RunStore::run, tenant, id);
+        return found.stream().findFirst();
+    }
+
+    /** Newest first. */
+    public List<StoredRun> runs(String tenant, RunQuery q) {
+        return query("""
+                select * from runs where tenant = ? and (? = '' or agent = ?) and (? = '' or status = ?)
+                  and (? = '' or thread_id = ?) order by created_at desc, id limit ? offset ?""", RunStore::run,
+                tenant, q.agent(), q.agent(), q.status(), q.status(), q.thread(), q.thread(), q.limit(), q.offset());
+    }
+
+    public void appendEvent(String runId, StoredEvent event) {
+        update("insert into run_events(run_id, seq, type, data) values (?,?,?,?)", runId, event.seq(), event.type(), event.data());
+    }
+
+    public List<StoredEvent> events(String runId, long afterSeq) {
+        return query("select seq, type, data from run_events where run_id = ? and seq > ? order by seq",
+                rs -> new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3)), runId, afterSeq);
+    }
+
+    /** Creates the thread if it does not exist yet; answers its messages, oldest first. */
+    public synchronized List<ThreadMessage> openThread(String tenant, String thread, Instant now) {
+        update("insert into threads(tenant, id, created_at) select ?, ?, ? where not exists "
+                + "(select 1 from threads where tenant = ? and id = ?)", tenant, thread, ts(now), tenant, thread);
+        return messages(tenant, thread);
+    }
+
+    public Optional<Instant> threadCreated(String tenant, String thread) {
+        return query("select created_at from threads where tenant = ? and id = ?",
+                rs -> rs.getObject(1, java.time.OffsetDateTime.class).toInstant(), tenant, thread).stream().findFirst();
+    }
+
+    public List<ThreadMessage> messages(String tenant, String thread) {
+        return query("select role, content, run_id from thread_messages where tenant = ? and thread_id = ? order by seq",
+                rs -> new ThreadMessage(rs.getString(1), rs.getString(2), rs.getString(3)), tenant, thread);
+    }
+
+    /** Appends one exchange (the user's input and the agent's answer) to a thread in one transaction. */
+    public synchronized void appendToThread(String tenant, String thread, List<ThreadMessage> messages) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            int next;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select coalesce(max(seq), 0) from thread_messages where tenant = ? and thread_id = ?")) {
+                ps.setString(1, tenant);
+                ps.setString(2, thread);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    next = rs.getInt(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into thread_messages(tenant, thread_id, seq, role, content, run_id) values (?,?,?,?,?,?)")) {
+                for (ThreadMessage m : messages) {
+                    bind(ps, tenant, thread, ++next, m.role(), m.content(), m.runId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new StoreException("cannot append to thread " + thread + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void audit(Instant at, String tenant, String action, String target, String detail) {
+        update("insert into audit(at, tenant, action, target, detail) values (?,?,?,?,?)", ts(at), tenant, action, target, detail);
+    }
+
+    /** Audit records, newest first. */
+    public List<java.util.Map<String, Object>> auditRecords(String tenant, int limit) {
+        return query("select id, at, tenant, action, target, detail from audit where tenant = ? order by id desc limit ?", rs -> {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("id", rs.getLong(1));
+            m.put("at", rs.getObject(2, java.time.OffsetDateTime.class).toInstant().toString());
+            m.put("tenant", rs.getString(3));
+            m.put("action", rs.getString(4));
+            m.put("target", rs.getString(5));
+            m.put("detail", rs.getString(6));
+            return m;
+        }, tenant, limit);
+    }
+
+    private static StoredRun run(ResultSet rs) throws SQLException {
+        var finished = rs.getObject("finished_at", java.time.OffsetDateTime.class);
+        return new StoredRun(rs.getString("id"), rs.getString("tenant"), rs.getString("agent"), rs.getString("framework"),
+                rs.getString("status"), rs.getString("thread_id"), rs.getString("input"),
+                rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant(),
+                Optional.ofNullable(finished).map(java.time.OffsetDateTime::toInstant),
+                Optional.ofNullable(rs.getString("result")));
+    }
+
+    private static java.time.OffsetDateTime ts(Instant i) {
+        return i.atOffset(java.time.ZoneOffset.UTC);
+    }
+
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Row<T> row, Object... args) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private int update(String sql, Object... args) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("update failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, @Nullable Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+}
