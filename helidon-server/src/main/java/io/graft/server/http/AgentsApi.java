@@ -45,7 +45,7 @@ final class AgentsApi implements Http.Resource {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("file", relative(p.file()));
             p.line().ifPresent(l -> m.put("line", l));
-            m.put("message", p.message());
+            m.put("message", p.message().replace(catalog.dir() + java.io.File.separator, ""));
             return m;
         }).toList();
         Http.json(res, 200, Map.of("agents", runtime.agents().stream().map(this::view).toList(), "problems", problems));
