@@ -6,6 +6,7 @@ import io.graft.core.AgentRuntime;
 import io.graft.core.agents.NativeAgentDefinitions;
 import io.graft.core.model.ChatModel;
 import io.graft.core.tool.ToolRegistry;
+import io.graft.core.workflow.WorkflowDefinitions;
 import io.graft.python.PythonAgents;
 import io.graft.python.PythonEngine;
 import io.graft.python.PythonPool;
@@ -69,7 +70,10 @@ public final class Graft implements AutoCloseable, MeterBinder {
         return runtime;
     }
 
-    /** Loads and registers the agents a file defines: a Python script, or a native agent definition (JSON). */
+    /**
+     * Loads and registers the agents a file defines: a Python script, a native agent definition
+     * (JSON), or a workflow definition (JSON with {@code "type": "workflow"}).
+     */
     public List<Agent> load(Path file) {
         List<Agent> agents = define(file);
         agents.forEach(runtime::register);
@@ -83,7 +87,8 @@ public final class Graft implements AutoCloseable, MeterBinder {
         if (name.endsWith(".py")) {
             agents = python().load(file);
         } else if (name.endsWith(".json")) {
-            agents = List.of(NativeAgentDefinitions.load(file));
+            agents = List.of(WorkflowDefinitions.isWorkflow(file) ? WorkflowDefinitions.load(file, runtime, Clock.systemUTC())
+                    : NativeAgentDefinitions.load(file));
         } else {
             throw new AgentDefinitionException(file.toString(), "not an agent definition: expected a Python script (.py) "
                     + "or a native agent definition (.json)");

@@ -74,7 +74,8 @@ public final class GraftServer implements AutoCloseable {
         this.resources = List.of(
                 new OpsApi(graft, prometheus, store),
                 new AgentsApi(runtime, catalog, bodies, store, clock),
-                new RunsApi(runs, store, bodies, settings.maxTimeout(), clock));
+                new RunsApi(runs, store, bodies, settings.maxTimeout(), clock),
+                new WorkflowsApi(runtime, catalog, bodies, store, clock));
         Errors errors = new Errors(settings.retryAfter());
         ApiKeys keys = new ApiKeys(settings.apiKeys());
         this.server = WebServer.builder()
