@@ -38,6 +38,7 @@ public final class RunService {
     /** The last event of every run's stream. */
     public static final String FINISHED = "finished";
     private static final StoredEvent END = new StoredEvent(-1, "", "");
+    private static final System.Logger LOG = System.getLogger(RunService.class.getName());
 
     private final AgentRuntime runtime;
     private final RunStore store;
@@ -231,7 +232,12 @@ public final class RunService {
                 return; // a stopped agent's thread may still report steps; the stream has ended
             }
             StoredEvent e = new StoredEvent(events.size() + 1, type, json);
-            store.appendEvent(run.id(), e);
+            try {
+                store.appendEvent(run.id(), e);
+            } catch (StoreException failed) {
+                // The run goes on and live subscribers still get the event; only a later replay misses it.
+                LOG.log(System.Logger.Level.ERROR, "cannot store event " + e.seq() + " of run " + run.id(), failed);
+            }
             events.add(e);
             feeds.forEach(f -> f.queue.add(e));
         }

@@ -27,10 +27,11 @@ import java.util.concurrent.TimeoutException;
 /** {@code /v1/runs} and {@code /v1/threads}: start, wait, list, cancel, stream; a thread's history. */
 final class RunsApi implements Http.Resource {
     private static final Set<String> RUN_FIELDS = Set.of("agent", "input", "inputs", "thread", "timeout_seconds",
-            "deadline", "wait", "metadata");
+            "deadline", "wait", "metadata", "stream", "continue_on_disconnect");
     private static final Set<String> STATUSES = Set.of("RUNNING", "COMPLETED", "FAILED", "TIMED_OUT", "CANCELLED",
             RunStore.INTERRUPTED);
-    private static final Duration HEARTBEAT = Duration.ofSeconds(15);
+    /** How often an idle stream gets a comment line, which is also how soon a client that left is noticed. */
+    static final Duration HEARTBEAT = Duration.ofSeconds(5);
     private static final io.helidon.http.HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
 
     private final RunService runs;
@@ -70,10 +71,24 @@ final class RunsApi implements Http.Resource {
         }
         Duration timeout = timeout(f);
         boolean wait = f.bool("wait").orElse(false);
+        boolean stream = f.bool("stream").orElse(false);
+        boolean detach = f.bool("continue_on_disconnect").orElse(false);
+        if (wait && stream) {
+            throw ApiException.badField("stream", "give either 'wait' or 'stream', not both");
+        }
         RunRequest request = new RunRequest(agent, input, inputs, thread, timeout, f.strings("metadata"));
         StoredRun run = runs.start(caller.tenant(), request);
         store.audit(clock.instant(), caller.tenant(), "run.start", run.id(), agent);
         res.header(HeaderNames.LOCATION, "/v1/runs/" + run.id());
+        if (stream) {
+            // A client that leaves a stream it started stops the run, unless it asked the run to continue.
+            stream(res, runs.events(run, 0), () -> {
+                if (!detach) {
+                    runs.cancel(caller.tenant(), run.id());
+                }
+            });
+            return;
+        }
         if (!wait) {
             Http.json(res, 202, view(run, false));
             return;
@@ -192,7 +207,11 @@ final class RunsApi implements Http.Resource {
     private void events(ServerRequest req, ServerResponse res) {
         StoredRun run = owned(req);
         long after = lastEventId(req);
-        RunService.Feed feed = runs.events(run, after);
+        stream(res, runs.events(run, after), () -> { });
+    }
+
+    /** Writes a feed as Server-Sent Events until it ends; {@code onDisconnect} runs if the client leaves first. */
+    private static void stream(ServerResponse res, RunService.Feed feed, Runnable onDisconnect) {
         try (SseSink sink = res.sink(SseSink.TYPE)) {
             while (true) {
                 Optional<StoredEvent> next = feed.next(HEARTBEAT);
@@ -208,8 +227,9 @@ final class RunsApi implements Http.Resource {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.io.UncheckedIOException e) {
-            // the client went away; the run goes on and its events stay stored for a later resume
+        } catch (RuntimeException e) {
+            // The client went away (the write failed); the events stay stored for a later resume.
+            onDisconnect.run();
         }
     }
 

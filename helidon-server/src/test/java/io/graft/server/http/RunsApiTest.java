@@ -107,6 +107,37 @@ class RunsApiTest {
     }
 
     @Test
+    void aStreamedRunAnswersWithItsEventsAndStopsWhenTheClientLeaves() throws Exception {
+        HttpResponse<InputStream> response = t.http.send(t.request("/v1/runs").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"agent\": \"gate\", \"input\": \"s\", \"stream\": true}")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        String id = response.headers().firstValue("Location").orElseThrow().replace("/v1/runs/", "");
+        BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+        assertEquals("run_started", readEvent(in)[1]);
+        assertEquals("message", readEvent(in)[1]);
+        in.close();
+        // The server notices at its next write (a heartbeat at the latest) and cancels the run.
+        assertEquals("CANCELLED", t.awaitRun(id).get("status"));
+    }
+
+    @Test
+    void aStreamedRunThatWasAskedToContinueOutlivesItsClient() throws Exception {
+        HttpResponse<InputStream> response = t.http.send(t.request("/v1/runs").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"agent\": \"gate\", \"input\": \"s\", \"stream\": true, \"continue_on_disconnect\": true}")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        String id = response.headers().firstValue("Location").orElseThrow().replace("/v1/runs/", "");
+        BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+        assertEquals("run_started", readEvent(in)[1]);
+        in.close();
+        Thread.sleep(RunsApi.HEARTBEAT.toMillis() + 1000);
+        assertEquals("RUNNING", t.get("/v1/runs/" + id).json().get("status"));
+        t.gate.countDown();
+        assertEquals("COMPLETED", t.awaitRun(id).get("status"));
+    }
+
+    @Test
     void cancellingARunInProgressStopsItAndASecondCancelIsAConflict() {
         String id = t.startRun("gate", "x");
         var r = t.post("/v1/runs/" + id + "/cancel", "");
