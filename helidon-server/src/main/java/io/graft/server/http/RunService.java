@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts runs for tenants and keeps them: every run and every event it reports is written to the
- * {@link RunStore} as it happens, and live subscribers get the same events in the same order.
+ * {@link RunStore} (events in batches, the last ones with the run's end in one transaction), and
+ * live subscribers get the same events in the same order as they happen.
  * A thread's earlier exchanges become the history of the next run on it. No HTTP here.
  */
 public final class RunService {
@@ -39,6 +40,8 @@ public final class RunService {
     public static final String FINISHED = "finished";
     private static final StoredEvent END = new StoredEvent(-1, "", "");
     private static final System.Logger LOG = System.getLogger(RunService.class.getName());
+    /** Events are written in batches of this many while a run goes on (a long run's events reach the store as it runs). */
+    private static final int FLUSH_EVERY = 32;
 
     private final AgentRuntime runtime;
     private final RunStore store;
@@ -156,6 +159,8 @@ public final class RunService {
         private final StoredRun run;
         private volatile RunHandle handle;
         private final List<StoredEvent> events = new ArrayList<>();
+        /** Events not yet in the store: written in batches, and with the run's end in one transaction. */
+        private final List<StoredEvent> unsaved = new ArrayList<>();
         private final List<Feed> feeds = new ArrayList<>();
         private boolean done;
 
@@ -203,19 +208,28 @@ public final class RunService {
 
         private void finish(AgentResult result) {
             String json = Json.write(ResultJson.result(result));
-            // Stored before the event is published and before waiters see the result, so a client
-            // that reads the run after either sees it finished.
-            store.finishRun(run.id(), result.status().name(), clock.instant(), json);
+            synchronized (this) {
+                StoredEvent last = next(FINISHED, json);
+                // The run's row and its remaining events are stored in one transaction before the
+                // finished event is published and before waiters see the result, so a client that
+                // reads the run after either sees it finished with all its events.
+                try {
+                    store.finishRun(run.id(), result.status().name(), clock.instant(), json, unsaved);
+                } catch (StoreException failed) {
+                    LOG.log(System.Logger.Level.ERROR, "cannot store the end of run " + run.id(), failed);
+                }
+                unsaved.clear();
+                feeds.forEach(f -> {
+                    f.queue.add(last);
+                    f.queue.add(END);
+                });
+                feeds.clear();
+                done = true;
+            }
             if (!run.thread().isEmpty() && result.completed()) {
                 store.appendToThread(run.tenant(), run.thread(), List.of(
                         new ThreadMessage(Role.USER.id(), run.input(), run.id()),
                         new ThreadMessage(Role.ASSISTANT.id(), result.output(), run.id())));
-            }
-            synchronized (this) {
-                publishLocked(FINISHED, json);
-                done = true;
-                feeds.forEach(f -> f.queue.add(END));
-                feeds.clear();
             }
             live.remove(run.id());
         }
@@ -231,15 +245,28 @@ public final class RunService {
             if (done) {
                 return; // a stopped agent's thread may still report steps; the stream has ended
             }
-            StoredEvent e = new StoredEvent(events.size() + 1, type, json);
-            try {
-                store.appendEvent(run.id(), e);
-            } catch (StoreException failed) {
-                // The run goes on and live subscribers still get the event; only a later replay misses it.
-                LOG.log(System.Logger.Level.ERROR, "cannot store event " + e.seq() + " of run " + run.id(), failed);
-            }
-            events.add(e);
+            StoredEvent e = next(type, json);
             feeds.forEach(f -> f.queue.add(e));
+            if (unsaved.size() >= FLUSH_EVERY) {
+                flush();
+            }
+        }
+
+        private StoredEvent next(String type, String json) {
+            StoredEvent e = new StoredEvent(events.size() + 1, type, json);
+            events.add(e);
+            unsaved.add(e);
+            return e;
+        }
+
+        private void flush() {
+            try {
+                store.appendEvents(run.id(), unsaved);
+                unsaved.clear();
+            } catch (StoreException failed) {
+                // The run goes on and live subscribers still get the events; the next flush retries.
+                LOG.log(System.Logger.Level.ERROR, "cannot store events of run " + run.id(), failed);
+            }
         }
     }
 

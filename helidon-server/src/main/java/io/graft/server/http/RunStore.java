@@ -92,7 +92,57 @@ public final class RunStore implements AutoCloseable {
     }
 
     public void finishRun(String id, String status, Instant at, String resultJson) {
-        update("update runs set status = ?, finished_at = ?, result = ? where id = ?", status, ts(at), resultJson, id);
+        finishRun(id, status, at, resultJson, List.of());
+    }
+
+    /** Stores a run's last events and its end in one transaction. */
+    public void finishRun(String id, String status, Instant at, String resultJson, List<StoredEvent> events) {
+        transaction("finish run " + id, c -> {
+            insertEvents(c, id, events);
+            try (PreparedStatement ps = c.prepareStatement("update runs set status = ?, finished_at = ?, result = ? where id = ?")) {
+                bind(ps, status, ts(at), resultJson, id);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Stores events of a run in progress in one transaction. */
+    public void appendEvents(String runId, List<StoredEvent> events) {
+        transaction("store events of run " + runId, c -> insertEvents(c, runId, events));
+    }
+
+    private static void insertEvents(Connection c, String runId, List<StoredEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("insert into run_events(run_id, seq, type, data) values (?,?,?,?)")) {
+            for (StoredEvent e : events) {
+                bind(ps, runId, e.seq(), e.type(), e.data());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    private void transaction(String what, Work work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
+        }
     }
 
     public Optional<StoredRun> run(String tenant, String id) {
