@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>H2 in file mode is embedded (nothing to install or start), survives restarts, and speaks
  * standard SQL over JDBC, so a server database can replace it by changing the URL. Every tenant's
- * rows are keyed by the tenant, and every query filters by it.
+ * rows are keyed by the tenant, and every query filters by it. Texts are VARCHAR, not CLOB: H2
+ * keeps CLOBs in a separate LOB store, which cost more than the rest of a run's writes together.
  */
 public final class RunStore implements AutoCloseable {
     /** Status of a run that was in progress when the server stopped without finishing it. */
@@ -48,12 +49,12 @@ public final class RunStore implements AutoCloseable {
                     create table if not exists runs (
                       id varchar(64) primary key, tenant varchar(200) not null, agent varchar(200) not null,
                       framework varchar(32) not null, status varchar(16) not null, thread_id varchar(200) not null,
-                      input clob not null, created_at timestamp(6) with time zone not null,
-                      finished_at timestamp(6) with time zone, result clob)""");
+                      input varchar not null, created_at timestamp(6) with time zone not null,
+                      finished_at timestamp(6) with time zone, result varchar)""");
             s.execute("create index if not exists runs_by_tenant on runs(tenant, created_at)");
             s.execute("""
                     create table if not exists run_events (
-                      run_id varchar(64) not null, seq bigint not null, type varchar(32) not null, data clob not null,
+                      run_id varchar(64) not null, seq bigint not null, type varchar(32) not null, data varchar not null,
                       primary key (run_id, seq))""");
             s.execute("""
                     create table if not exists threads (
@@ -62,13 +63,13 @@ public final class RunStore implements AutoCloseable {
             s.execute("""
                     create table if not exists thread_messages (
                       tenant varchar(200) not null, thread_id varchar(200) not null, seq int not null,
-                      role varchar(16) not null, content clob not null, run_id varchar(64) not null,
+                      role varchar(16) not null, content varchar not null, run_id varchar(64) not null,
                       primary key (tenant, thread_id, seq))""");
             s.execute("""
                     create table if not exists audit (
                       id bigint generated always as identity primary key, at timestamp(6) with time zone not null,
                       tenant varchar(200) not null, action varchar(64) not null, target varchar(400) not null,
-                      detail clob not null)""");
+                      detail varchar not null)""");
         } catch (SQLException e) {
             pool.dispose();
             throw new StoreException("cannot open the run database " + jdbcUrl + ": " + e.getMessage(), e);

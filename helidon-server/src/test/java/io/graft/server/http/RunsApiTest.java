@@ -53,6 +53,16 @@ class RunsApiTest {
     }
 
     @Test
+    void aLargeInputIsStoredAndReadBackWhole() {
+        String input = "word ".repeat(150_000);
+        var r = t.post("/v1/runs", Json.write(java.util.Map.of("agent", "history", "input", input, "wait", true)));
+        assertEquals(200, r.status(), r.body().substring(0, Math.min(300, r.body().length())));
+        var stored = t.get("/v1/runs/" + r.json().get("id")).json();
+        assertEquals(input, stored.get("input"));
+        assertTrue(((String) ((Map<?, ?>) stored.get("result")).get("output")).endsWith(input));
+    }
+
+    @Test
     void aRunWithoutWaitAnswers202AndFinishesInTheBackground() {
         String id = t.startRun("calculator-native", "What is 17 * 23 + 4?");
         Map<String, Object> run = t.awaitRun(id);
