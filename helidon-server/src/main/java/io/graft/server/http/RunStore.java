@@ -52,10 +52,12 @@ public final class RunStore implements AutoCloseable {
                       input varchar not null, created_at timestamp(6) with time zone not null,
                       finished_at timestamp(6) with time zone, result varchar)""");
             s.execute("create index if not exists runs_by_tenant on runs(tenant, created_at)");
+            // Events are stored in chunks (one row per batch) because an indexed row per event
+            // (every streamed token is one) made index maintenance the largest cost of a run.
             s.execute("""
-                    create table if not exists run_events (
-                      run_id varchar(64) not null, seq bigint not null, type varchar(32) not null, data varchar not null,
-                      primary key (run_id, seq))""");
+                    create table if not exists run_event_chunks (
+                      run_id varchar(64) not null, first_seq bigint not null, last_seq bigint not null,
+                      events varchar not null, primary key (run_id, first_seq))""");
             s.execute("""
                     create table if not exists threads (
                       tenant varchar(200) not null, id varchar(200) not null, created_at timestamp(6) with time zone not null,
@@ -89,7 +91,7 @@ public final class RunStore implements AutoCloseable {
 
     public void deleteRun(String id) {
         update("delete from runs where id = ?", id);
-        update("delete from run_events where run_id = ?", id);
+        update("delete from run_event_chunks where run_id = ?", id);
     }
 
     public void finishRun(String id, String status, Instant at, String resultJson) {
@@ -116,12 +118,10 @@ public final class RunStore implements AutoCloseable {
         if (events.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("insert into run_events(run_id, seq, type, data) values (?,?,?,?)")) {
-            for (StoredEvent e : events) {
-                bind(ps, runId, e.seq(), e.type(), e.data());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into run_event_chunks(run_id, first_seq, last_seq, events) values (?,?,?,?)")) {
+            bind(ps, runId, events.getFirst().seq(), events.getLast().seq(), encode(events));
+            ps.executeUpdate();
         }
     }
 
@@ -160,12 +160,40 @@ public final class RunStore implements AutoCloseable {
     }
 
     public void appendEvent(String runId, StoredEvent event) {
-        update("insert into run_events(run_id, seq, type, data) values (?,?,?,?)", runId, event.seq(), event.type(), event.data());
+        appendEvents(runId, List.of(event));
     }
 
+    /** The run's stored events after {@code afterSeq}, in order. */
     public List<StoredEvent> events(String runId, long afterSeq) {
-        return query("select seq, type, data from run_events where run_id = ? and seq > ? order by seq",
-                rs -> new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3)), runId, afterSeq);
+        List<String> chunks = query("select events from run_event_chunks where run_id = ? and last_seq > ? order by first_seq",
+                rs -> rs.getString(1), runId, afterSeq);
+        List<StoredEvent> out = new ArrayList<>();
+        for (String chunk : chunks) {
+            decode(chunk).stream().filter(e -> e.seq() > afterSeq).forEach(out::add);
+        }
+        return out;
+    }
+
+    /** A chunk is, per event, a header line {@code SEQ TYPE LENGTH} and then LENGTH characters of data. */
+    static String encode(List<StoredEvent> events) {
+        StringBuilder b = new StringBuilder();
+        for (StoredEvent e : events) {
+            b.append(e.seq()).append(' ').append(e.type()).append(' ').append(e.data().length()).append('\n').append(e.data());
+        }
+        return b.toString();
+    }
+
+    static List<StoredEvent> decode(String chunk) {
+        List<StoredEvent> out = new ArrayList<>();
+        int at = 0;
+        while (at < chunk.length()) {
+            int eol = chunk.indexOf('\n', at);
+            String[] header = chunk.substring(at, eol).split(" ");
+            int length = Integer.parseInt(header[2]);
+            out.add(new StoredEvent(Long.parseLong(header[0]), header[1], chunk.substring(eol + 1, eol + 1 + length)));
+            at = eol + 1 + length;
+        }
+        return out;
     }
 
     /** Creates the thread if it does not exist yet; answers its messages, oldest first. */
