@@ -81,9 +81,8 @@ public final class GraftServer implements AutoCloseable {
         this.server = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
-                // Bodies are checked against the limit by the API itself (with a problem+json answer);
-                // Helidon's own bound only stops a body far beyond it.
-                .maxPayloadSize(Math.max(settings.maxBodyBytes() * 4, 1 << 20))
+                // No Helidon payload bound: its refusal is not problem+json. The API checks every body
+                // it reads against the limit (declared length first, then what it reads).
                 .shutdownHook(false)
                 .routing(r -> routing(r, keys, errors))
                 .build()

@@ -95,6 +95,10 @@ class AccessTest {
                     .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes()))).build());
             assertEquals(413, chunked.status(), chunked.body());
             assertEquals(200, t.post("/v1/runs", "{\"agent\": \"history\", \"input\": \"small\", \"wait\": true}").status());
+            // Far beyond the limit (past the web server's own bound as well): still a problem+json 413.
+            var huge = t.post("/v1/runs", "{\"input\": \"" + "y".repeat(3 << 20) + "\"}");
+            assertEquals(413, huge.status(), huge.body());
+            assertTrue(huge.contentType().startsWith("application/problem+json"), huge.contentType());
         }
     }
 }
