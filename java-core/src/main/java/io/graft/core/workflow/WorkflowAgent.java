@@ -8,6 +8,7 @@ import io.graft.core.AgentResult;
 import io.graft.core.AgentRuntime;
 import io.graft.core.AgentTask;
 import io.graft.core.Framework;
+import io.graft.core.RunCancelledException;
 import io.graft.core.RunContext;
 import io.graft.core.RunEvent;
 import io.graft.core.RunStatus;
@@ -34,6 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code name}: its framework). Cancelling or timing out the workflow stops the step in progress.
  */
 public final class WorkflowAgent implements Agent {
+    private static final java.time.Duration STEP_DEADLINE_GRACE = java.time.Duration.ofMillis(250);
+
     private final AgentDescriptor descriptor;
     private final Workflow workflow;
     private final AgentRuntime runtime;
@@ -186,9 +189,11 @@ public final class WorkflowAgent implements Agent {
             Agent agent = runtime.find(agentName).orElseThrow(() -> new AgentFailedException(new AgentError("AgentNotFound",
                     "workflow '" + descriptor.name() + "' calls agent '" + agentName + "', which is not registered", "")));
             AgentTask parentTask = parent.task();
+            // The workflow's own deadline stops the step (through the cancel hook below), so the run
+            // ends TIMED_OUT as a whole; the step's deadline, a little later, is only a backstop.
             AgentTask child = new AgentTask(parent.runId() + "/" + count.incrementAndGet(), agentName, input,
-                    parentTask.inputs(), history, parentTask.tools(), parentTask.memoryNamespace(), parent.remaining(),
-                    parentTask.metadata());
+                    parentTask.inputs(), history, parentTask.tools(), parentTask.memoryNamespace(),
+                    parent.remaining().plus(STEP_DEADLINE_GRACE), parentTask.metadata());
             RunContext context = new RunContext(child, runtime.model(), runtime.tools(), clock);
             context.addListener(e -> {
                 switch (e) {
@@ -198,7 +203,13 @@ public final class WorkflowAgent implements Agent {
                 }
             });
             parent.onCancel(() -> context.cancel(parent.stoppedAs().orElse(RunStatus.CANCELLED)));
-            AgentResult result = agent.execute(child, context);
+            AgentResult result;
+            try {
+                result = agent.execute(child, context);
+            } catch (RunCancelledException e) {
+                parent.checkActive(); // reports the workflow's own deadline or cancellation, if that is why
+                throw e;
+            }
             result.steps().forEach(parent::record);
             if (!result.completed()) {
                 throw new AgentFailedException(result.error().orElse(new AgentError(result.status().name(),
