@@ -25,10 +25,7 @@ public final class Main {
                 case "run" -> RunCommand.execute(Arguments.parse(rest, RunCommand.OPTIONS), out);
                 case "demo" -> DemoCommand.execute(Arguments.parse(rest, DemoCommand.OPTIONS), out);
                 case "info" -> InfoCommand.execute(out);
-                case "serve" -> {
-                    err.println("graft serve: the HTTP server is not part of this build yet");
-                    yield 2;
-                }
+                case "serve" -> ServeCommand.execute(Arguments.parse(rest, ServeCommand.OPTIONS), out);
                 default -> {
                     err.println("graft: unknown command '" + args.getFirst() + "'\n" + USAGE);
                     yield 2;
@@ -52,6 +49,7 @@ public final class Main {
             "                                        to real providers (docs/providers.md); --policy picks a routing",
             "                                        policy (default: scripted.json next to FILE)",
             "  info                                  show the JVM, the GraalPy runtime (JIT or not) and the venv",
-            "  serve                                 start the HTTP server",
+            "  serve [--port N] [--config FILE]      start the HTTP server (docs/http-api.md); settings from",
+            "                                        FILE (YAML) and GRAFT_* environment variables, --port wins",
             "  test                                  run every test (handled by the launcher)"));
 }

@@ -1,0 +1,276 @@
+package io.graft.server.http;
+
+import io.graft.core.AgentNotFoundException;
+import io.graft.core.AgentResult;
+import io.graft.core.AgentRuntime;
+import io.graft.core.AgentTask;
+import io.graft.core.RunEvent;
+import io.graft.core.RunHandle;
+import io.graft.core.RuntimeOverloadedException;
+import io.graft.core.Step;
+import io.graft.core.json.Json;
+import io.graft.core.json.ResultJson;
+import io.graft.core.model.ChatMessage;
+import io.graft.core.model.Role;
+import io.graft.server.http.RunStore.StoredEvent;
+import io.graft.server.http.RunStore.StoredRun;
+import io.graft.server.http.RunStore.ThreadMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts runs for tenants and keeps them: every run and every event it reports is written to the
+ * {@link RunStore} (events in batches, the last ones with the run's end in one transaction), and
+ * live subscribers get the same events in the same order as they happen.
+ * A thread's earlier exchanges become the history of the next run on it. No HTTP here.
+ */
+public final class RunService {
+    /** The last event of every run's stream. */
+    public static final String FINISHED = "finished";
+    private static final StoredEvent END = new StoredEvent(-1, "", "");
+    private static final System.Logger LOG = System.getLogger(RunService.class.getName());
+    /** Events are written in batches of this many while a run goes on (a long run's events reach the store as it runs). */
+    private static final int FLUSH_EVERY = 32;
+
+    private final AgentRuntime runtime;
+    private final RunStore store;
+    private final Clock clock;
+    private final Map<String, Live> live = new ConcurrentHashMap<>();
+
+    /** What a client asks to run. {@code thread} is empty for a run outside any thread. */
+    public record RunRequest(String agent, String input, Map<String, Object> inputs, String thread, Duration timeout,
+            Map<String, String> metadata) {}
+
+    public RunService(AgentRuntime runtime, RunStore store, Clock clock) {
+        this.runtime = runtime;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts a run. Throws {@link AgentNotFoundException} for an unknown agent and
+     * {@link RuntimeOverloadedException} when admission is full; nothing is stored then.
+     */
+    public StoredRun start(String tenant, RunRequest request) {
+        var agent = runtime.find(request.agent())
+                .orElseThrow(() -> new AgentNotFoundException(request.agent(), runtime.agents().stream()
+                        .map(io.graft.core.AgentDescriptor::name).toList()));
+        String id = UUID.randomUUID().toString();
+        List<ChatMessage> history = request.thread().isEmpty() ? List.of()
+                : store.openThread(tenant, request.thread(), clock.instant()).stream().map(RunService::message).toList();
+        AgentTask task = new AgentTask(id, request.agent(), request.input(), request.inputs(), history, List.of(), "",
+                request.timeout(), request.metadata());
+        StoredRun run = new StoredRun(id, tenant, request.agent(), agent.descriptor().framework().id(), RunStore.RUNNING,
+                request.thread(), request.input(), clock.instant(), Optional.empty(), Optional.empty());
+        store.insertRun(run);
+        Live state = new Live(run);
+        live.put(id, state);
+        try {
+            state.handle = runtime.submit(task, state::onEvent);
+        } catch (RuntimeException e) {
+            live.remove(id);
+            store.deleteRun(id);
+            throw e;
+        }
+        return run;
+    }
+
+    public Optional<StoredRun> find(String tenant, String id) {
+        return store.run(tenant, id);
+    }
+
+    public List<StoredRun> list(String tenant, RunStore.RunQuery query) {
+        return store.runs(tenant, query);
+    }
+
+    /** The run's eventual result while it is in progress; empty once it has finished (read it from the store). */
+    public Optional<CompletableFuture<AgentResult>> pending(String tenant, String id) {
+        Live state = live.get(id);
+        if (state == null || !state.run.tenant().equals(tenant) || state.handle == null) {
+            return Optional.empty();
+        }
+        return Optional.of(state.handle.result());
+    }
+
+    /** Asks a run in progress to stop; answers false when it is not in progress (finished, or not the tenant's). */
+    public boolean cancel(String tenant, String id) {
+        Live state = live.get(id);
+        if (state == null || !state.run.tenant().equals(tenant) || state.handle == null) {
+            return false;
+        }
+        return state.handle.cancel();
+    }
+
+    /** Stops every run in progress (the server is shutting down). */
+    public void cancelAll() {
+        live.values().forEach(l -> {
+            if (l.handle != null) {
+                l.handle.cancel();
+            }
+        });
+    }
+
+    public List<ThreadMessage> thread(String tenant, String thread) {
+        return store.messages(tenant, thread);
+    }
+
+    /**
+     * The run's events after {@code afterSeq}: those stored, then live ones as they happen. The feed
+     * ends after the {@value #FINISHED} event, or at once for a run that ended without one (interrupted).
+     */
+    public Feed events(StoredRun run, long afterSeq) {
+        Feed feed = new Feed();
+        Live state = live.get(run.id());
+        if (state != null && state.subscribe(feed, afterSeq)) {
+            return feed;
+        }
+        store.events(run.id(), afterSeq).forEach(feed.queue::add);
+        feed.queue.add(END);
+        return feed;
+    }
+
+    /** A subscriber's queue of events; the writer of a stream drains it at its own pace. */
+    public static final class Feed {
+        private final BlockingQueue<StoredEvent> queue = new LinkedBlockingQueue<>();
+
+        /** The next event, or empty when the stream has ended; waits at most {@code timeout} (then answers a -2 heartbeat). */
+        public Optional<StoredEvent> next(Duration timeout) throws InterruptedException {
+            StoredEvent e = queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (e == null) {
+                return Optional.of(new StoredEvent(-2, "", ""));
+            }
+            return e == END ? Optional.empty() : Optional.of(e);
+        }
+    }
+
+    /** A run in progress: its handle, the events so far, and who listens. */
+    private final class Live {
+        private final StoredRun run;
+        private volatile RunHandle handle;
+        private final List<StoredEvent> events = new ArrayList<>();
+        /** Events not yet in the store: written in batches, and with the run's end in one transaction. */
+        private final List<StoredEvent> unsaved = new ArrayList<>();
+        private final List<Feed> feeds = new ArrayList<>();
+        private boolean done;
+
+        Live(StoredRun run) {
+            this.run = run;
+        }
+
+        synchronized boolean subscribe(Feed feed, long afterSeq) {
+            for (StoredEvent e : events) {
+                if (e.seq() > afterSeq) {
+                    feed.queue.add(e);
+                }
+            }
+            if (done) {
+                feed.queue.add(END);
+            } else {
+                feeds.add(feed);
+            }
+            return true;
+        }
+
+        void onEvent(RunEvent event) {
+            switch (event) {
+                case RunEvent.Started s -> publish("run_started", Map.of("run_id", s.runId(), "agent", s.agent(),
+                        "framework", s.framework().id()));
+                case RunEvent.Token t -> publish("token", Map.of("agent", t.agent(), "text", t.text()));
+                case RunEvent.StepRecorded r -> step(r.step());
+                case RunEvent.Finished f -> finish(f.result());
+            }
+        }
+
+        private void step(Step step) {
+            Map<String, Object> json = ResultJson.step(step);
+            switch (step) {
+                case Step.LlmCall c -> publish("llm_turn", json);
+                case Step.Message m -> publish("message", json);
+                case Step.ToolExecution t -> {
+                    publish("tool_call", Map.of("agent", t.agent(), "call", ResultJson.toolCall(t.call())));
+                    Map<String, Object> result = new LinkedHashMap<>(json);
+                    result.put("type", "tool_result");
+                    publish("tool_result", result);
+                }
+            }
+        }
+
+        private void finish(AgentResult result) {
+            String json = Json.write(ResultJson.result(result));
+            synchronized (this) {
+                StoredEvent last = next(FINISHED, json);
+                // The run's row and its remaining events are stored in one transaction before the
+                // finished event is published and before waiters see the result, so a client that
+                // reads the run after either sees it finished with all its events.
+                try {
+                    store.finishRun(run.id(), result.status().name(), clock.instant(), json, unsaved);
+                } catch (StoreException failed) {
+                    LOG.log(System.Logger.Level.ERROR, "cannot store the end of run " + run.id(), failed);
+                }
+                unsaved.clear();
+                feeds.forEach(f -> {
+                    f.queue.add(last);
+                    f.queue.add(END);
+                });
+                feeds.clear();
+                done = true;
+            }
+            if (!run.thread().isEmpty() && result.completed()) {
+                store.appendToThread(run.tenant(), run.thread(), List.of(
+                        new ThreadMessage(Role.USER.id(), run.input(), run.id()),
+                        new ThreadMessage(Role.ASSISTANT.id(), result.output(), run.id())));
+            }
+            live.remove(run.id());
+        }
+
+        private void publish(String type, Map<String, Object> data) {
+            String json = Json.write(data);
+            synchronized (this) {
+                publishLocked(type, json);
+            }
+        }
+
+        private void publishLocked(String type, String json) {
+            if (done) {
+                return; // a stopped agent's thread may still report steps; the stream has ended
+            }
+            StoredEvent e = next(type, json);
+            feeds.forEach(f -> f.queue.add(e));
+            if (unsaved.size() >= FLUSH_EVERY) {
+                flush();
+            }
+        }
+
+        private StoredEvent next(String type, String json) {
+            StoredEvent e = new StoredEvent(events.size() + 1, type, json);
+            events.add(e);
+            unsaved.add(e);
+            return e;
+        }
+
+        private void flush() {
+            try {
+                store.appendEvents(run.id(), unsaved);
+                unsaved.clear();
+            } catch (StoreException failed) {
+                // The run goes on and live subscribers still get the events; the next flush retries.
+                LOG.log(System.Logger.Level.ERROR, "cannot store events of run " + run.id(), failed);
+            }
+        }
+    }
+
+    private static ChatMessage message(ThreadMessage m) {
+        return m.role().equals(Role.ASSISTANT.id()) ? ChatMessage.assistant(m.content()) : ChatMessage.user(m.content());
+    }
+}

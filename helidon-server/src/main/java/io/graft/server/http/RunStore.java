@@ -1,0 +1,322 @@
+package io.graft.server.http;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs, their events, threads and audit records in a relational database through plain JDBC.
+ *
+ * <p>H2 in file mode is embedded (nothing to install or start), survives restarts, and speaks
+ * standard SQL over JDBC, so a server database can replace it by changing the URL. Every tenant's
+ * rows are keyed by the tenant, and every query filters by it. Texts are VARCHAR, not CLOB: H2
+ * keeps CLOBs in a separate LOB store, which cost more than the rest of a run's writes together.
+ */
+public final class RunStore implements AutoCloseable {
+    /** Status of a run that was in progress when the server stopped without finishing it. */
+    public static final String INTERRUPTED = "INTERRUPTED";
+    public static final String RUNNING = "RUNNING";
+
+    private final JdbcConnectionPool pool;
+
+    /** A stored run; {@code result} is the result's JSON once it finished. */
+    public record StoredRun(String id, String tenant, String agent, String framework, String status, String thread,
+            String input, Instant createdAt, Optional<Instant> finishedAt, Optional<String> result) {}
+
+    /** One event of a run's stream; {@code seq} counts from 1 and is the SSE event id. */
+    public record StoredEvent(long seq, String type, String data) {}
+
+    /** One message of a thread. */
+    public record ThreadMessage(String role, String content, String runId) {}
+
+    /** Filters of a run listing; empty strings match everything. */
+    public record RunQuery(String agent, String status, String thread, int limit, int offset) {}
+
+    public RunStore(String jdbcUrl, String user, String password) {
+        this.pool = JdbcConnectionPool.create(tuned(jdbcUrl), user, password);
+        pool.setMaxConnections(32);
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("""
+                    create table if not exists runs (
+                      id varchar(64) primary key, tenant varchar(200) not null, agent varchar(200) not null,
+                      framework varchar(32) not null, status varchar(16) not null, thread_id varchar(200) not null,
+                      input varchar not null, created_at timestamp(6) with time zone not null,
+                      finished_at timestamp(6) with time zone, result varchar)""");
+            s.execute("create index if not exists runs_by_tenant on runs(tenant, created_at)");
+            // Events are stored in chunks (one row per batch) because an indexed row per event
+            // (every streamed token is one) made index maintenance the largest cost of a run.
+            s.execute("""
+                    create table if not exists run_event_chunks (
+                      run_id varchar(64) not null, first_seq bigint not null, last_seq bigint not null,
+                      events varchar not null, primary key (run_id, first_seq))""");
+            s.execute("""
+                    create table if not exists threads (
+                      tenant varchar(200) not null, id varchar(200) not null, created_at timestamp(6) with time zone not null,
+                      primary key (tenant, id))""");
+            s.execute("""
+                    create table if not exists thread_messages (
+                      tenant varchar(200) not null, thread_id varchar(200) not null, seq int not null,
+                      role varchar(16) not null, content varchar not null, run_id varchar(64) not null,
+                      primary key (tenant, thread_id, seq))""");
+            s.execute("""
+                    create table if not exists audit (
+                      id bigint generated always as identity primary key, at timestamp(6) with time zone not null,
+                      tenant varchar(200) not null, action varchar(64) not null, target varchar(400) not null,
+                      detail varchar not null)""");
+        } catch (SQLException e) {
+            pool.dispose();
+            throw new StoreException("cannot open the run database " + jdbcUrl + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * H2 parses each statement again unless its session caches it; the default cache (8) is smaller
+     * than the set of statements a run uses, so every statement was parsed on every use.
+     */
+    private static String tuned(String url) {
+        return url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("QUERY_CACHE_SIZE")
+                ? url + ";QUERY_CACHE_SIZE=64" : url;
+    }
+
+    /** Marks runs that were in progress when the process stopped; answers how many there were. */
+    public int markInterrupted(Instant now) {
+        return update("update runs set status = ?, finished_at = ? where status = ?", INTERRUPTED, ts(now), RUNNING);
+    }
+
+    public void insertRun(StoredRun run) {
+        update("insert into runs(id, tenant, agent, framework, status, thread_id, input, created_at) values (?,?,?,?,?,?,?,?)",
+                run.id(), run.tenant(), run.agent(), run.framework(), run.status(), run.thread(), run.input(),
+                ts(run.createdAt()));
+    }
+
+    public void deleteRun(String id) {
+        update("delete from runs where id = ?", id);
+        update("delete from run_event_chunks where run_id = ?", id);
+    }
+
+    public void finishRun(String id, String status, Instant at, String resultJson) {
+        finishRun(id, status, at, resultJson, List.of());
+    }
+
+    /** Stores a run's last events and its end in one transaction. */
+    public void finishRun(String id, String status, Instant at, String resultJson, List<StoredEvent> events) {
+        transaction("finish run " + id, c -> {
+            insertEvents(c, id, events);
+            try (PreparedStatement ps = c.prepareStatement("update runs set status = ?, finished_at = ?, result = ? where id = ?")) {
+                bind(ps, status, ts(at), resultJson, id);
+                ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Stores events of a run in progress in one transaction. */
+    public void appendEvents(String runId, List<StoredEvent> events) {
+        transaction("store events of run " + runId, c -> insertEvents(c, runId, events));
+    }
+
+    private static void insertEvents(Connection c, String runId, List<StoredEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into run_event_chunks(run_id, first_seq, last_seq, events) values (?,?,?,?)")) {
+            bind(ps, runId, events.getFirst().seq(), events.getLast().seq(), encode(events));
+            ps.executeUpdate();
+        }
+    }
+
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    private void transaction(String what, Work work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<StoredRun> run(String tenant, String id) {
+        List<StoredRun> found = query("select * from runs where tenant = ? and id = ?", RunStore::run, tenant, id);
+        return found.stream().findFirst();
+    }
+
+    /** Newest first. */
+    public List<StoredRun> runs(String tenant, RunQuery q) {
+        return query("""
+                select * from runs where tenant = ? and (? = '' or agent = ?) and (? = '' or status = ?)
+                  and (? = '' or thread_id = ?) order by created_at desc, id limit ? offset ?""", RunStore::run,
+                tenant, q.agent(), q.agent(), q.status(), q.status(), q.thread(), q.thread(), q.limit(), q.offset());
+    }
+
+    public void appendEvent(String runId, StoredEvent event) {
+        appendEvents(runId, List.of(event));
+    }
+
+    /** The run's stored events after {@code afterSeq}, in order. */
+    public List<StoredEvent> events(String runId, long afterSeq) {
+        List<String> chunks = query("select events from run_event_chunks where run_id = ? and last_seq > ? order by first_seq",
+                rs -> rs.getString(1), runId, afterSeq);
+        List<StoredEvent> out = new ArrayList<>();
+        for (String chunk : chunks) {
+            decode(chunk).stream().filter(e -> e.seq() > afterSeq).forEach(out::add);
+        }
+        return out;
+    }
+
+    /** A chunk is, per event, a header line {@code SEQ TYPE LENGTH} and then LENGTH characters of data. */
+    static String encode(List<StoredEvent> events) {
+        StringBuilder b = new StringBuilder();
+        for (StoredEvent e : events) {
+            b.append(e.seq()).append(' ').append(e.type()).append(' ').append(e.data().length()).append('\n').append(e.data());
+        }
+        return b.toString();
+    }
+
+    static List<StoredEvent> decode(String chunk) {
+        List<StoredEvent> out = new ArrayList<>();
+        int at = 0;
+        while (at < chunk.length()) {
+            int eol = chunk.indexOf('\n', at);
+            String[] header = chunk.substring(at, eol).split(" ");
+            int length = Integer.parseInt(header[2]);
+            out.add(new StoredEvent(Long.parseLong(header[0]), header[1], chunk.substring(eol + 1, eol + 1 + length)));
+            at = eol + 1 + length;
+        }
+        return out;
+    }
+
+    /** Creates the thread if it does not exist yet; answers its messages, oldest first. */
+    public synchronized List<ThreadMessage> openThread(String tenant, String thread, Instant now) {
+        update("insert into threads(tenant, id, created_at) select ?, ?, ? where not exists "
+                + "(select 1 from threads where tenant = ? and id = ?)", tenant, thread, ts(now), tenant, thread);
+        return messages(tenant, thread);
+    }
+
+    public Optional<Instant> threadCreated(String tenant, String thread) {
+        return query("select created_at from threads where tenant = ? and id = ?",
+                rs -> rs.getObject(1, java.time.OffsetDateTime.class).toInstant(), tenant, thread).stream().findFirst();
+    }
+
+    public List<ThreadMessage> messages(String tenant, String thread) {
+        return query("select role, content, run_id from thread_messages where tenant = ? and thread_id = ? order by seq",
+                rs -> new ThreadMessage(rs.getString(1), rs.getString(2), rs.getString(3)), tenant, thread);
+    }
+
+    /** Appends one exchange (the user's input and the agent's answer) to a thread in one transaction. */
+    public synchronized void appendToThread(String tenant, String thread, List<ThreadMessage> messages) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            int next;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select coalesce(max(seq), 0) from thread_messages where tenant = ? and thread_id = ?")) {
+                ps.setString(1, tenant);
+                ps.setString(2, thread);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    next = rs.getInt(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into thread_messages(tenant, thread_id, seq, role, content, run_id) values (?,?,?,?,?,?)")) {
+                for (ThreadMessage m : messages) {
+                    bind(ps, tenant, thread, ++next, m.role(), m.content(), m.runId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new StoreException("cannot append to thread " + thread + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void audit(Instant at, String tenant, String action, String target, String detail) {
+        update("insert into audit(at, tenant, action, target, detail) values (?,?,?,?,?)", ts(at), tenant, action, target, detail);
+    }
+
+    /** Audit records, newest first. */
+    public List<java.util.Map<String, Object>> auditRecords(String tenant, int limit) {
+        return query("select id, at, tenant, action, target, detail from audit where tenant = ? order by id desc limit ?", rs -> {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("id", rs.getLong(1));
+            m.put("at", rs.getObject(2, java.time.OffsetDateTime.class).toInstant().toString());
+            m.put("tenant", rs.getString(3));
+            m.put("action", rs.getString(4));
+            m.put("target", rs.getString(5));
+            m.put("detail", rs.getString(6));
+            return m;
+        }, tenant, limit);
+    }
+
+    private static StoredRun run(ResultSet rs) throws SQLException {
+        var finished = rs.getObject("finished_at", java.time.OffsetDateTime.class);
+        return new StoredRun(rs.getString("id"), rs.getString("tenant"), rs.getString("agent"), rs.getString("framework"),
+                rs.getString("status"), rs.getString("thread_id"), rs.getString("input"),
+                rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant(),
+                Optional.ofNullable(finished).map(java.time.OffsetDateTime::toInstant),
+                Optional.ofNullable(rs.getString("result")));
+    }
+
+    private static java.time.OffsetDateTime ts(Instant i) {
+        return i.atOffset(java.time.ZoneOffset.UTC);
+    }
+
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Row<T> row, Object... args) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row.read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new StoreException("query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private int update(String sql, Object... args) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("update failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, @Nullable Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+}

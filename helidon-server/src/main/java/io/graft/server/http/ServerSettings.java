@@ -1,0 +1,141 @@
+package io.graft.server.http;
+
+import io.graft.core.GraftException;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything {@code graft serve} can be told: read from a YAML file, then overridden by
+ * environment variables (then the command line's {@code --port}). docs/http-api.md lists them.
+ *
+ * @param agentsDir where agent definitions live; watched when {@code watch} is set
+ * @param model the chat model spec every agent uses, e.g. {@code scripted:FILE.json}
+ * @param databaseUrl the JDBC URL of the run store
+ * @param maxInFlight runs admitted at once; one more answers 429
+ * @param maxBodyBytes the largest request body accepted
+ * @param retryAfter what a 429 tells the client to wait
+ * @param maxTimeout the longest run a client may ask for (and the default)
+ * @param pythonPoolSize GraalPy contexts started when the first Python agent loads
+ * @param apiKeys the keys that may call the API; none means an open server (bind it to loopback)
+ */
+public record ServerSettings(String host, int port, Path agentsDir, boolean watch, String model, String databaseUrl,
+        int maxInFlight, long maxBodyBytes, Duration retryAfter, Duration maxTimeout, int pythonPoolSize,
+        List<ApiKeys.Key> apiKeys) {
+
+    public ServerSettings {
+        apiKeys = List.copyOf(apiKeys);
+    }
+
+    /** Reads {@code file} (if given) and then {@code env}; relative paths resolve against {@code home}. */
+    public static ServerSettings load(Optional<Path> file, Map<String, String> env, Path home) {
+        Config config = Config.empty();
+        if (file.isPresent()) {
+            if (!Files.isRegularFile(file.get())) {
+                throw new GraftException("config file " + file.get() + " does not exist");
+            }
+            config = Config.builder(ConfigSources.file(file.get()))
+                    .disableEnvironmentVariablesSource()
+                    .disableSystemPropertiesSource()
+                    .build();
+        }
+        Config g = config.get("graft");
+        Reader r = new Reader(g, env);
+        String host = r.string("server.host", "GRAFT_HOST", "127.0.0.1");
+        int port = r.integer("server.port", "GRAFT_PORT", 8080, 0, 65535);
+        Path agents = home.resolve(r.string("agents.dir", "GRAFT_AGENTS_DIR", "examples")).normalize();
+        boolean watch = r.bool("agents.watch", "GRAFT_AGENTS_WATCH", true);
+        String model = r.string("model", "GRAFT_MODEL", "scripted:" + home.resolve("examples/native_react/scripted.json"));
+        String db = r.string("database.url", "GRAFT_DATABASE_URL",
+                "jdbc:h2:file:" + home.resolve("data/graft").toAbsolutePath() + ";AUTO_SERVER=FALSE");
+        int inFlight = r.integer("limits.max-in-flight", "GRAFT_MAX_IN_FLIGHT", 256, 1, 1_000_000);
+        long body = r.integer("limits.max-body-bytes", "GRAFT_MAX_BODY_BYTES", 1 << 20, 1, Integer.MAX_VALUE - 16);
+        int retry = r.integer("limits.retry-after-seconds", "GRAFT_RETRY_AFTER_SECONDS", 1, 1, 3600);
+        int maxTimeout = r.integer("limits.max-timeout-seconds", "GRAFT_MAX_TIMEOUT_SECONDS", 120, 1, 86_400);
+        int pool = r.integer("python.pool-size", "GRAFT_PYTHON_POOL_SIZE", 2, 1, 64);
+        List<ApiKeys.Key> keys = new ArrayList<>();
+        for (Config k : g.get("auth.keys").asNodeList().orElse(List.of())) {
+            keys.add(key(k.get("tenant").asString().orElse(""), k.get("sha256").asString().orElse(""),
+                    k.get("admin").asBoolean().orElse(false), "graft.auth.keys[" + k.name() + "]"));
+        }
+        String envKeys = env.getOrDefault("GRAFT_API_KEYS", "");
+        if (!envKeys.isBlank()) {
+            for (String entry : envKeys.split(",")) {
+                String[] parts = entry.trim().split(":");
+                if (parts.length < 2 || parts.length > 3 || (parts.length == 3 && !parts[2].equals("admin"))) {
+                    throw new GraftException("GRAFT_API_KEYS entry '" + entry.trim()
+                            + "' must be TENANT:SHA256 or TENANT:SHA256:admin");
+                }
+                keys.add(key(parts[0], parts[1], parts.length == 3, "GRAFT_API_KEYS"));
+            }
+        }
+        return new ServerSettings(host, port, agents, watch, model, db, inFlight, body, Duration.ofSeconds(retry),
+                Duration.ofSeconds(maxTimeout), pool, keys);
+    }
+
+    private static ApiKeys.Key key(String tenant, String sha256, boolean admin, String where) {
+        if (tenant.isBlank()) {
+            throw new GraftException(where + ": tenant must not be blank");
+        }
+        String hex = sha256.toLowerCase(Locale.ROOT);
+        if (hex.length() != 64 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new GraftException(where + ": sha256 must be the 64 hex digits of the key's SHA-256, was '" + sha256 + "'");
+        }
+        return new ApiKeys.Key(tenant, HexFormat.of().parseHex(hex), admin);
+    }
+
+    public ServerSettings withPort(int port) {
+        return new ServerSettings(host, port, agentsDir, watch, model, databaseUrl, maxInFlight, maxBodyBytes, retryAfter,
+                maxTimeout, pythonPoolSize, apiKeys);
+    }
+
+    /** Looks a setting up in the environment first, then in the file. */
+    private record Reader(Config file, Map<String, String> env) {
+        String string(String key, String var, String fallback) {
+            String v = env.get(var);
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+            return file.get(key).asString().orElse(fallback);
+        }
+
+        long integer(String key, String var, long fallback, long min, long max) {
+            String text = string(key, var, Long.toString(fallback));
+            long v;
+            try {
+                v = Long.parseLong(text.trim());
+            } catch (NumberFormatException e) {
+                throw new GraftException(where(key, var) + " must be a whole number, was '" + text + "'");
+            }
+            if (v < min || v > max) {
+                throw new GraftException(where(key, var) + " must be between " + min + " and " + max + ", was " + v);
+            }
+            return v;
+        }
+
+        int integer(String key, String var, int fallback, int min, int max) {
+            return (int) integer(key, var, (long) fallback, min, max);
+        }
+
+        boolean bool(String key, String var, boolean fallback) {
+            String text = string(key, var, Boolean.toString(fallback)).trim().toLowerCase(Locale.ROOT);
+            return switch (text) {
+                case "true", "yes", "1" -> true;
+                case "false", "no", "0" -> false;
+                default -> throw new GraftException(where(key, var) + " must be true or false, was '" + text + "'");
+            };
+        }
+
+        private String where(String key, String var) {
+            return env.containsKey(var) ? var : "graft." + key;
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.graft.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.graft.core.GraftException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerSettingsTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void defaultsServeTheExamplesOnLoopback() {
+        ServerSettings s = ServerSettings.load(Optional.empty(), Map.of(), home);
+        assertEquals("127.0.0.1", s.host());
+        assertEquals(8080, s.port());
+        assertEquals(home.resolve("examples"), s.agentsDir());
+        assertTrue(s.apiKeys().isEmpty());
+        assertEquals(Duration.ofSeconds(120), s.maxTimeout());
+    }
+
+    @Test
+    void theFileIsReadAndEnvironmentVariablesWin() throws Exception {
+        Path file = home.resolve("graft.yaml");
+        Files.writeString(file, """
+                graft:
+                  server:
+                    port: 9000
+                    host: 0.0.0.0
+                  agents:
+                    dir: my-agents
+                    watch: false
+                  limits:
+                    max-in-flight: 7
+                    max-body-bytes: 2048
+                  auth:
+                    keys:
+                      - tenant: acme
+                        sha256: %s
+                        admin: true
+                """.formatted("ab".repeat(32)));
+        ServerSettings s = ServerSettings.load(Optional.of(file), Map.of("GRAFT_PORT", "9100"), home);
+        assertEquals(9100, s.port());
+        assertEquals("0.0.0.0", s.host());
+        assertEquals(home.resolve("my-agents"), s.agentsDir());
+        assertEquals(false, s.watch());
+        assertEquals(7, s.maxInFlight());
+        assertEquals(2048, s.maxBodyBytes());
+        assertEquals("acme", s.apiKeys().getFirst().tenant());
+        assertTrue(s.apiKeys().getFirst().admin());
+        assertEquals(9200, s.withPort(9200).port());
+    }
+
+    @Test
+    void aBadValueNamesItsSetting() throws Exception {
+        var e = assertThrows(GraftException.class,
+                () -> ServerSettings.load(Optional.empty(), Map.of("GRAFT_MAX_IN_FLIGHT", "lots"), home));
+        assertEquals("GRAFT_MAX_IN_FLIGHT must be a whole number, was 'lots'", e.getMessage());
+        Path file = home.resolve("bad.yaml");
+        Files.writeString(file, "graft:\n  server:\n    port: 70000\n");
+        var p = assertThrows(GraftException.class, () -> ServerSettings.load(Optional.of(file), Map.of(), home));
+        assertEquals("graft.server.port must be between 0 and 65535, was 70000", p.getMessage());
+        var k = assertThrows(GraftException.class,
+                () -> ServerSettings.load(Optional.empty(), Map.of("GRAFT_API_KEYS", "acme:1234"), home));
+        assertTrue(k.getMessage().startsWith("GRAFT_API_KEYS: sha256 must be the 64 hex digits"), k.getMessage());
+        var missing = assertThrows(GraftException.class,
+                () -> ServerSettings.load(Optional.of(home.resolve("none.yaml")), Map.of(), home));
+        assertTrue(missing.getMessage().endsWith("none.yaml does not exist"));
+    }
+}
