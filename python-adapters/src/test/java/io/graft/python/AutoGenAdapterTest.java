@@ -27,6 +27,11 @@ import org.junit.jupiter.api.Test;
 
 /** Real AutoGen AgentChat teams in GraalPy, run through the Graft runtime. */
 class AutoGenAdapterTest {
+    // A stopped run whose Python thread will not stop (a blocking sleep) gets its context replaced;
+    // the next run may have to wait for a fresh context to import all three frameworks, which takes
+    // minutes on a loaded 2-core machine when another test replaced the pool's other context too.
+    private static final Duration REPLACEMENT_WARM_UP = Duration.ofMinutes(10);
+
 
     private static AgentRuntime runtimeFor(Path script, ChatModel model) {
         AgentRuntime runtime = SharedPython.runtime(model);
@@ -133,7 +138,7 @@ class AutoGenAdapterTest {
         try (AgentRuntime runtime = runtimeFor(SharedPython.script("autogen_slow.py"), model)) {
             AgentResult stopped = runtime.run(AgentTask.of("autogen_slow", "be slow").withTimeout(Duration.ofSeconds(2)));
             assertEquals(RunStatus.TIMED_OUT, stopped.status());
-            AgentResult next = runtime.run(AgentTask.of("autogen_slow", "be quick").withTimeout(Duration.ofSeconds(60)));
+            AgentResult next = runtime.run(AgentTask.of("autogen_slow", "be quick").withTimeout(REPLACEMENT_WARM_UP));
             assertEquals(RunStatus.COMPLETED, next.status(), () -> next.error().toString());
             assertEquals("done", next.output());
         }

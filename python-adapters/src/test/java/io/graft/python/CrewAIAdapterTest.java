@@ -29,6 +29,11 @@ import org.junit.jupiter.api.Test;
 
 /** Real CrewAI crews in GraalPy, run through the Graft runtime. */
 class CrewAIAdapterTest {
+    // A stopped run whose Python thread will not stop (a blocking sleep) gets its context replaced;
+    // the next run may have to wait for a fresh context to import all three frameworks, which takes
+    // minutes on a loaded 2-core machine when another test replaced the pool's other context too.
+    private static final Duration REPLACEMENT_WARM_UP = Duration.ofMinutes(10);
+
 
     private static AgentRuntime runtimeFor(Path script, ChatModel model) {
         AgentRuntime runtime = SharedPython.runtime(model);
@@ -120,7 +125,7 @@ class CrewAIAdapterTest {
         try (AgentRuntime runtime = runtimeFor(SharedPython.script("crewai_slow.py"), model)) {
             AgentResult stopped = runtime.run(AgentTask.of("crewai_slow", "be slow").withTimeout(Duration.ofSeconds(3)));
             assertEquals(RunStatus.TIMED_OUT, stopped.status());
-            AgentResult next = runtime.run(AgentTask.of("crewai_slow", "be quick").withTimeout(Duration.ofSeconds(120)));
+            AgentResult next = runtime.run(AgentTask.of("crewai_slow", "be quick").withTimeout(REPLACEMENT_WARM_UP));
             assertEquals(RunStatus.COMPLETED, next.status(), () -> next.error().toString());
             assertEquals("done", next.output());
         }
