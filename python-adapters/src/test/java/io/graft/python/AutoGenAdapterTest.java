@@ -12,12 +12,7 @@ import io.graft.core.Framework;
 import io.graft.core.RunStatus;
 import io.graft.core.Step;
 import io.graft.core.model.ChatMessage;
-import io.graft.core.model.ChatModel;
-import io.graft.core.model.ChatRequest;
-import io.graft.core.model.ChatResponse;
 import io.graft.core.model.ScriptedChatModel;
-import io.graft.core.model.ToolCall;
-import io.graft.core.model.Usage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,17 +28,6 @@ class AutoGenAdapterTest {
     private static final Duration REPLACEMENT_WARM_UP = Duration.ofMinutes(10);
 
 
-    private static AgentRuntime runtimeFor(Path script, ChatModel model) {
-        AgentRuntime runtime = SharedPython.runtime(model);
-        SharedPython.agents().load(script).forEach(runtime::register);
-        return runtime;
-    }
-
-    private static AgentRuntime exampleRuntime(String example) {
-        return runtimeFor(SharedPython.example(example + "/agent.py"),
-                ScriptedChatModel.fromFile(SharedPython.example(example + "/scripted.json")));
-    }
-
     private static List<Step.ToolExecution> toolSteps(AgentResult r) {
         return r.steps().stream().filter(Step.ToolExecution.class::isInstance).map(Step.ToolExecution.class::cast).toList();
     }
@@ -55,7 +39,7 @@ class AutoGenAdapterTest {
 
     @Test
     void aRoundRobinTeamTakesTurnsUntilItsTerminationCondition() {
-        try (AgentRuntime runtime = exampleRuntime("autogen_round_robin")) {
+        try (AgentRuntime runtime = SharedPython.exampleRuntime("autogen_round_robin")) {
             for (int run = 0; run < 2; run++) { // the team is reset between runs
                 AgentResult r = runtime.run(AgentTask.of("autogen-review-team", "What is 17 * 23 + 4?"));
                 assertEquals(RunStatus.COMPLETED, r.status(), () -> r.error().toString());
@@ -75,7 +59,7 @@ class AutoGenAdapterTest {
 
     @Test
     void aSwarmHandsOffWithAToolCallAndTheSpecialistUsesAJavaTool() {
-        try (AgentRuntime runtime = exampleRuntime("autogen_swarm")) {
+        try (AgentRuntime runtime = SharedPython.exampleRuntime("autogen_swarm")) {
             AgentResult r = runtime.run(AgentTask.of("autogen-swarm", "What is 17 * 23 + 4?"));
             assertEquals(RunStatus.COMPLETED, r.status(), () -> r.error().toString());
             assertEquals("17 * 23 + 4 = 395. TERMINATE", r.output());
@@ -90,7 +74,7 @@ class AutoGenAdapterTest {
     void aSingleAgentRunsAloneAndAgainAfterItsReset() {
         String turns = "[{\"tool_calls\": [{\"name\": \"calculator\", \"args\": {\"expression\": \"6 * 7\"}}]},"
                 + " {\"content\": \"6 * 7 = 42.\"}]";
-        try (AgentRuntime runtime = runtimeFor(SharedPython.script("autogen_single.py"),
+        try (AgentRuntime runtime = SharedPython.runtimeFor(SharedPython.script("autogen_single.py"),
                 ScriptedChatModel.fromJson("scripted:single", turns, "test"))) {
             for (int run = 0; run < 2; run++) {
                 AgentResult r = runtime.run(AgentTask.of("autogen_single", "What is 6 * 7?"));
@@ -106,7 +90,7 @@ class AutoGenAdapterTest {
     void aTeamThatLoopsPastItsStepLimitFailsWithTheReason() {
         String turns = IntStream.range(0, 30).mapToObj(i -> "{\"content\": \"turn " + i + "\"}")
                 .reduce((a, b) -> a + "," + b).orElseThrow();
-        try (AgentRuntime runtime = runtimeFor(SharedPython.script("autogen_chatter.py"),
+        try (AgentRuntime runtime = SharedPython.runtimeFor(SharedPython.script("autogen_chatter.py"),
                 ScriptedChatModel.fromJson("scripted:chatter", "[" + turns + "]", "test"))) {
             AgentResult r = runtime.run(AgentTask.of("autogen_chatter", "argue").withMetadata(Map.of("max_steps", "4")));
             assertEquals(RunStatus.FAILED, r.status());
@@ -118,24 +102,7 @@ class AutoGenAdapterTest {
 
     @Test
     void aDeadlineStopsARunningTeamAndTheNextRunGetsAFreshOne() {
-        // The model asks for a 60 s pause when told to be slow; otherwise it answers at once.
-        ChatModel model = new ChatModel() {
-            @Override
-            public ChatResponse chat(ChatRequest request) {
-                ChatMessage last = request.messages().getLast();
-                boolean slow = last.role().id().equals("user") && last.content().contains("slow");
-                ChatMessage reply = slow
-                        ? ChatMessage.assistant("", List.of(new ToolCall("call-1", "pause", Map.of("seconds", 60))))
-                        : ChatMessage.assistant("done");
-                return new ChatResponse(reply, new Usage(1, 1), name(), slow ? "tool_calls" : "stop");
-            }
-
-            @Override
-            public String name() {
-                return "test:pause";
-            }
-        };
-        try (AgentRuntime runtime = runtimeFor(SharedPython.script("autogen_slow.py"), model)) {
+        try (AgentRuntime runtime = SharedPython.runtimeFor(SharedPython.script("autogen_slow.py"), new PauseModel())) {
             AgentResult stopped = runtime.run(AgentTask.of("autogen_slow", "be slow").withTimeout(Duration.ofSeconds(2)));
             assertEquals(RunStatus.TIMED_OUT, stopped.status());
             AgentResult next = runtime.run(AgentTask.of("autogen_slow", "be quick").withTimeout(REPLACEMENT_WARM_UP));

@@ -13,12 +13,7 @@ import io.graft.core.Framework;
 import io.graft.core.RunStatus;
 import io.graft.core.Step;
 import io.graft.core.model.ChatMessage;
-import io.graft.core.model.ChatModel;
-import io.graft.core.model.ChatRequest;
-import io.graft.core.model.ChatResponse;
 import io.graft.core.model.ScriptedChatModel;
-import io.graft.core.model.ToolCall;
-import io.graft.core.model.Usage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,17 +30,6 @@ class CrewAIAdapterTest {
     private static final Duration REPLACEMENT_WARM_UP = Duration.ofMinutes(10);
 
 
-    private static AgentRuntime runtimeFor(Path script, ChatModel model) {
-        AgentRuntime runtime = SharedPython.runtime(model);
-        SharedPython.agents().load(script).forEach(runtime::register);
-        return runtime;
-    }
-
-    private static AgentRuntime exampleRuntime(String example) {
-        return runtimeFor(SharedPython.example(example + "/agent.py"),
-                ScriptedChatModel.fromFile(SharedPython.example(example + "/scripted.json")));
-    }
-
     private static List<String> toolNames(AgentResult r) {
         return r.steps().stream().filter(Step.ToolExecution.class::isInstance).map(Step.ToolExecution.class::cast)
                 .map(Step.ToolExecution::toolName).sorted().toList();
@@ -58,7 +42,7 @@ class CrewAIAdapterTest {
 
     @Test
     void aSequentialCrewRunsEachTaskWithItsAgentAndAJavaTool() {
-        try (AgentRuntime runtime = exampleRuntime("crewai_sequential")) {
+        try (AgentRuntime runtime = SharedPython.exampleRuntime("crewai_sequential")) {
             for (int run = 0; run < 2; run++) { // the crew's inputs are interpolated afresh on every run
                 AgentResult r = runtime.run(AgentTask.of("crewai-research-crew", "17 * 23 + 4"));
                 assertEquals(RunStatus.COMPLETED, r.status(), () -> r.error().toString());
@@ -80,7 +64,7 @@ class CrewAIAdapterTest {
 
     @Test
     void aHierarchicalCrewsManagerDelegatesToItsWorkers() {
-        try (AgentRuntime runtime = exampleRuntime("crewai_hierarchical")) {
+        try (AgentRuntime runtime = SharedPython.exampleRuntime("crewai_hierarchical")) {
             AgentResult r = runtime.run(AgentTask.of("crewai-managed-crew", "What is 12 * 12?"));
             assertEquals(RunStatus.COMPLETED, r.status(), () -> r.error().toString());
             assertEquals("Twelve times twelve is 144.", r.output());
@@ -95,7 +79,7 @@ class CrewAIAdapterTest {
         String turns = IntStream.range(0, 40)
                 .mapToObj(i -> "{\"tool_calls\": [{\"name\": \"calculator\", \"args\": {\"expression\": \"" + i + " + 1\"}}]}")
                 .collect(Collectors.joining(",", "[", "]"));
-        try (AgentRuntime runtime = runtimeFor(SharedPython.script("crewai_looping.py"),
+        try (AgentRuntime runtime = SharedPython.runtimeFor(SharedPython.script("crewai_looping.py"),
                 ScriptedChatModel.fromJson("scripted:looping", turns, "test"))) {
             AgentResult r = runtime.run(AgentTask.of("crewai_looping", "forever").withMetadata(Map.of("max_steps", "4")));
             assertEquals(RunStatus.FAILED, r.status());
@@ -105,24 +89,7 @@ class CrewAIAdapterTest {
 
     @Test
     void aDeadlineStopsARunningCrewAndTheNextRunGetsAFreshOne() {
-        // The model asks for a 60 s pause when told to be slow; otherwise it answers at once.
-        ChatModel model = new ChatModel() {
-            @Override
-            public ChatResponse chat(ChatRequest request) {
-                ChatMessage last = request.messages().getLast();
-                boolean slow = last.role().id().equals("user") && last.content().contains("be slow");
-                ChatMessage reply = slow
-                        ? ChatMessage.assistant("", List.of(new ToolCall("call-1", "pause", Map.of("seconds", 60))))
-                        : ChatMessage.assistant("done");
-                return new ChatResponse(reply, new Usage(1, 1), name(), slow ? "tool_calls" : "stop");
-            }
-
-            @Override
-            public String name() {
-                return "test:pause";
-            }
-        };
-        try (AgentRuntime runtime = runtimeFor(SharedPython.script("crewai_slow.py"), model)) {
+        try (AgentRuntime runtime = SharedPython.runtimeFor(SharedPython.script("crewai_slow.py"), new PauseModel())) {
             AgentResult stopped = runtime.run(AgentTask.of("crewai_slow", "be slow").withTimeout(Duration.ofSeconds(3)));
             assertEquals(RunStatus.TIMED_OUT, stopped.status());
             AgentResult next = runtime.run(AgentTask.of("crewai_slow", "be quick").withTimeout(REPLACEMENT_WARM_UP));

@@ -40,6 +40,19 @@ final class SharedPython {
         return AgentRuntime.builder(model).tools(TOOLS).build();
     }
 
+    /** A runtime on {@code model} with the agents {@code script} defines. */
+    static AgentRuntime runtimeFor(Path script, ChatModel model) {
+        AgentRuntime runtime = runtime(model);
+        agents().load(script).forEach(runtime::register);
+        return runtime;
+    }
+
+    /** A runtime with an example's agent and its scripted model. */
+    static AgentRuntime exampleRuntime(String example) {
+        return runtimeFor(example(example + "/agent.py"),
+                io.graft.core.model.ScriptedChatModel.fromFile(example(example + "/scripted.json")));
+    }
+
     static Path example(String relative) {
         return Path.of("..", "examples").resolve(relative).toAbsolutePath().normalize();
     }
