@@ -572,6 +572,21 @@ impl Collection {
         out
     }
 
+    /// Ids greater than `after` whose metadata matches, ascending (the order memories were
+    /// added in), at most `limit`: paging through a collection without a query.
+    pub fn list(&self, filter: &Filter, after: u64, limit: usize) -> Vec<u64> {
+        let st = self.state.read();
+        let mut ids: Vec<u64> = st
+            .items
+            .iter()
+            .filter(|(id, item)| **id > after && (filter.is_all() || filter.matches(&item.meta)))
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids.truncate(limit);
+        ids
+    }
+
     /// Top-k per query, best first, as (id, score); higher scores are better (for L2 the score
     /// is the negated squared distance).
     pub fn search(&self, queries: &[f32], nq: usize, k: usize, filter: &Filter, mode: Mode) -> Result<Vec<Vec<(u64, f32)>>> {

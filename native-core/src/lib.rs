@@ -220,6 +220,24 @@ pub unsafe extern "C" fn graft_search(h: *const Collection, queries: *const f32,
     })
 }
 
+/// Up to `limit` ids greater than `after` whose metadata matches `filter`, ascending, into
+/// `out_ids` (room for `limit`); their number into `out_count`.
+#[no_mangle]
+pub unsafe extern "C" fn graft_list(h: *const Collection, filter: *const u8, filter_len: usize, after: u64, limit: u32, out_ids: *mut u64, out_count: *mut u32) -> i32 {
+    guard(|| {
+        let c = handle(h)?;
+        let filter = Filter::decode(slice(filter, filter_len, "filter")?)?;
+        let out_count = out(out_count, "out_count")?;
+        let ids = c.list(&filter, after, limit as usize);
+        if !ids.is_empty() && out_ids.is_null() {
+            return Err(Error::invalid("out_ids is null"));
+        }
+        std::ptr::copy_nonoverlapping(ids.as_ptr(), out_ids, ids.len());
+        *out_count = ids.len() as u32;
+        Ok(())
+    })
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn graft_snapshot(h: *const Collection) -> i32 {
     guard(|| handle(h)?.snapshot())

@@ -25,8 +25,13 @@ def tools(*names):
     return graft_tools(list(names))
 
 
-def memory(namespace=None):
-    raise GraftError("graft.memory() is not available yet: agent memory arrives with the native memory store")
+def memory(collection=None):
+    """The running agent's memory (``graft.memory()``: the task's namespace, or
+    ``default/<agent>``), or another collection of the same tenant (``graft.memory("kb")``).
+    ``.as_retriever()`` and ``.as_vector_store()`` give LangChain views of it."""
+    from graft._memory import Memory
+
+    return Memory(collection)
 
 
 def crewai_llm(**options):

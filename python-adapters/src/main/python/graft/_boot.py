@@ -11,6 +11,13 @@ for name, value in (("CREWAI_DISABLE_TELEMETRY", "true"), ("CREWAI_TRACING_ENABL
                     ("OTEL_SDK_DISABLED", "true")):
     os.environ.setdefault(name, value)
 
+# CrewAI keeps SQLite files (the kickoff outputs `crewai replay` reads, flow state) under a data
+# directory named by CREWAI_STORAGE_DIR. Contexts must not share them: each context loads its own
+# copy of SQLite (IsolateNativeModules), and SQLite's POSIX locks are per process, so copies in one
+# process cannot see each other's locks (SQLite documents this as a way to corrupt a database). Each
+# context gets its own directory, removed with the context; an absolute name is used as is.
+os.environ["CREWAI_STORAGE_DIR"] = os.path.join(os.environ["GRAFT_CONTEXT_DIR"], "crewai")
+
 # urllib3 warns on import that GraalPy's ssl module is backed by Java's JSSE rather than
 # OpenSSL; TLS works, and the warning would otherwise print once per context.
 warnings.filterwarnings("ignore", message="urllib3 v2 only supports OpenSSL")

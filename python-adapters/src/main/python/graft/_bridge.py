@@ -73,6 +73,14 @@ def call_tool(agent, call):
     return _decode(backend().callTool(agent, json.dumps(call)))
 
 
+def memory(collection, op, request):
+    """One memory operation (see MemoryWire.java); returns the answer dict."""
+    b = backend()
+    if getattr(b, "memory", None) is None:
+        raise GraftError("graft.memory() needs the Graft runtime: outside Graft (plain CPython) there is no memory store")
+    return _decode(b.memory(collection, op, json.dumps(request)))
+
+
 def _decode(text):
     # The Java side answers every call with JSON and reports failures as {"error": {...}} rather
     # than throwing, so no Java exception ever has to cross into framework code.

@@ -36,11 +36,30 @@ class Host:
     def ping(self):
         return "pong"
 
-    def otherThreads(self):
+    def damage(self):
+        """Why this context must not serve another run after an interrupt, or "" when it may.
+
+        An interrupt unwinds guest code wherever it is: a framework's worker thread (AutoGen runs
+        blocking tools in an executor) survives it, an event loop can be left marked as running,
+        and a C extension stopped in the middle of a call (pydantic-core) can be left broken."""
+        import sys
         import threading
 
         me = threading.current_thread()
-        return sum(1 for t in threading.enumerate() if t is not me and t.is_alive())
+        others = [t.name for t in threading.enumerate() if t is not me and t.is_alive()]
+        if others:
+            return "%d other Python thread(s) of the run did not stop (%s)" % (len(others), ", ".join(others[:3]))
+        if "asyncio" in sys.modules:
+            from asyncio import events
+
+            if events._get_running_loop() is not None:
+                return "an asyncio event loop was left running"
+        if "pydantic" in sys.modules:
+            try:
+                _pydantic_probe()
+            except BaseException as e:  # noqa: B036 - any failure means the extension is unusable
+                return "pydantic-core fails after the interrupt (%s: %s)" % (type(e).__name__, e)
+        return ""
 
     def warm(self, modules_json):
         """Imports modules ahead of the first run (cold imports take seconds)."""
@@ -190,3 +209,13 @@ def _script_error(error, path):
 
 
 host = Host()
+
+
+def _pydantic_probe():
+    from pydantic import BaseModel
+
+    class Probe(BaseModel):
+        value: int
+
+    if Probe(value=1).model_dump_json() != '{"value":1}':
+        raise RuntimeError("a model serialized wrongly")

@@ -4,9 +4,13 @@ import io.graft.core.Agent;
 import io.graft.core.AgentDefinitionException;
 import io.graft.core.AgentRuntime;
 import io.graft.core.agents.NativeAgentDefinitions;
+import io.graft.core.memory.LazyMemoryStore;
+import io.graft.core.memory.MemoryStore;
 import io.graft.core.model.ChatModel;
 import io.graft.core.tool.ToolRegistry;
 import io.graft.core.workflow.WorkflowDefinitions;
+import io.graft.nativecore.NativeMemoryStore;
+import io.graft.nativecore.embed.MiniLmEmbedder;
 import io.graft.python.PythonAgents;
 import io.graft.python.PythonEngine;
 import io.graft.python.PythonPool;
@@ -22,7 +26,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One assembled Graft: the agent runtime with its model and tools, and (started on first use) the
+ * One assembled Graft: the agent runtime with its model, tools and memory (closed with it), and (started on first use) the
  * GraalPy pool that hosts Python agents. Loads agent definitions of every kind by file.
  */
 public final class Graft implements AutoCloseable, MeterBinder {
@@ -33,8 +37,26 @@ public final class Graft implements AutoCloseable, MeterBinder {
     private @Nullable PythonEngine engine;
     private @Nullable PythonPool pool;
 
+    /** A Graft with the built-in tools and the default memory store ({@link #defaultMemory(Path)} at {@link #memoryDir()}). */
     public Graft(ChatModel model, PythonSettings pythonSettings) {
-        this(AgentRuntime.builder(model).tools(ToolRegistry.builtIns(Clock.systemUTC())).build(), pythonSettings);
+        this(AgentRuntime.builder(model).tools(ToolRegistry.builtIns(Clock.systemUTC()))
+                .memory(defaultMemory(memoryDir())).build(), pythonSettings);
+    }
+
+    /** Where memories live unless configured: {@code GRAFT_MEMORY_DIR}, else {@code data/memory} under Graft's home. */
+    public static Path memoryDir() {
+        String dir = System.getenv("GRAFT_MEMORY_DIR");
+        return dir != null && !dir.isBlank() ? Path.of(dir)
+                : Path.of(System.getProperty("graft.home", ".")).resolve("data").resolve("memory").toAbsolutePath();
+    }
+
+    /**
+     * The embedded default memory: the native store in {@code dir} with the offline
+     * all-MiniLM-L6-v2 embedder, opened when an agent first uses memory.
+     */
+    public static MemoryStore defaultMemory(Path dir) {
+        return new LazyMemoryStore("the native memory store at " + dir,
+                () -> NativeMemoryStore.builder(dir, new MiniLmEmbedder()).open());
     }
 
     /** Assembles around a runtime built elsewhere (the server sets its admission bound). */
@@ -116,6 +138,7 @@ public final class Graft implements AutoCloseable, MeterBinder {
     @Override
     public synchronized void close() {
         runtime.close();
+        runtime.memory().ifPresent(MemoryStore::close);
         if (pool != null) {
             pool.close();
         }

@@ -1,5 +1,6 @@
 package io.graft.core;
 
+import io.graft.core.memory.MemoryStore;
 import io.graft.core.model.ChatModel;
 import io.graft.core.tool.ToolRegistry;
 import io.micrometer.core.instrument.Counter;
@@ -23,6 +24,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds agents by name and runs them: each run on its own virtual thread, admitted against a
@@ -36,6 +38,7 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
     private final ChatModel model;
     private final ToolRegistry tools;
     private final Clock clock;
+    private final @Nullable MemoryStore memory;
     private final Semaphore admission;
     private final int maxInFlight;
     private final AtomicInteger active = new AtomicInteger();
@@ -52,6 +55,7 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
         this.model = b.model;
         this.tools = b.tools;
         this.clock = b.clock;
+        this.memory = b.memory;
         this.maxInFlight = b.maxInFlight;
         this.admission = new Semaphore(b.maxInFlight);
     }
@@ -66,6 +70,7 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
         private ToolRegistry tools = ToolRegistry.builtIns(Clock.systemUTC());
         private Clock clock = Clock.systemUTC();
         private int maxInFlight = 10_000;
+        private @Nullable MemoryStore memory;
 
         private Builder(ChatModel model) {
             this.model = Objects.requireNonNull(model, "model");
@@ -78,6 +83,15 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
 
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * The store behind every run's {@link RunContext#memory()}. The runtime does not own it:
+         * whoever opened the store closes it after the runtime.
+         */
+        public Builder memory(MemoryStore memory) {
+            this.memory = Objects.requireNonNull(memory, "memory");
             return this;
         }
 
@@ -105,6 +119,10 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
 
     public ToolRegistry tools() {
         return tools;
+    }
+
+    public Optional<MemoryStore> memory() {
+        return Optional.ofNullable(memory);
     }
 
     public void register(Agent agent) {
@@ -144,7 +162,7 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
             throw new RuntimeOverloadedException(maxInFlight + " runs are in progress; try again later");
         }
         AgentDescriptor descriptor = agent.descriptor();
-        RunContext run = new RunContext(task, descriptor.framework().id(), model, tools, clock);
+        RunContext run = new RunContext(task, descriptor.framework().id(), model, tools, memory, clock);
         listeners.forEach(run::addListener);
         run.addListener(listener);
         CompletableFuture<AgentResult> result = new CompletableFuture<>();

@@ -1,5 +1,8 @@
 package io.graft.core;
 
+import io.graft.core.memory.AgentMemory;
+import io.graft.core.memory.MemoryStore;
+import io.graft.core.memory.Namespace;
 import io.graft.core.model.CallScope;
 import io.graft.core.model.ChatMessage;
 import io.graft.core.model.ChatModel;
@@ -48,6 +51,8 @@ public final class RunContext {
     private final AtomicLong outputTokens = new AtomicLong();
     private final Map<String, RunMetrics.ProviderUsage> providers = new ConcurrentHashMap<>();
     private final String framework;
+    private final @Nullable MemoryStore memory;
+    private final Map<Namespace, AgentMemory> memories = new ConcurrentHashMap<>();
 
     /** The metadata key of a task that asks the model router for a policy by name. */
     public static final String MODEL_POLICY = "model_policy";
@@ -58,13 +63,43 @@ public final class RunContext {
 
     /** @param framework the id of the framework that implements the run's agent, passed to the model router */
     public RunContext(AgentTask task, String framework, ChatModel model, ToolRegistry tools, Clock clock) {
+        this(task, framework, model, tools, null, clock);
+    }
+
+    /** @param memory the runtime's memory store, or null when it has none */
+    public RunContext(AgentTask task, String framework, ChatModel model, ToolRegistry tools, @Nullable MemoryStore memory,
+                      Clock clock) {
         this.task = task;
+        this.memory = memory;
         this.framework = framework;
         this.model = model;
         this.tools = tools;
         this.clock = clock;
         this.startNanos = System.nanoTime();
         this.deadline = task.deadlineFrom(clock.instant());
+    }
+
+    /**
+     * The run's memory: the task's {@linkplain AgentTask#memoryNamespace() namespace}, or
+     * {@code default/<agent>} when the task names none. Throws {@link GraftException} when the
+     * runtime has no memory store.
+     */
+    public AgentMemory memory() {
+        return memory(task.memory().map(Namespace::parse).orElseGet(() -> new Namespace("default", task.agent())));
+    }
+
+    /** Another collection of the run's tenant, e.g. a shared knowledge base beside the agent's own memory. */
+    public AgentMemory memory(String collection) {
+        Namespace own = task.memory().map(Namespace::parse).orElseGet(() -> new Namespace("default", task.agent()));
+        return memory(new Namespace(own.tenant(), collection));
+    }
+
+    private AgentMemory memory(Namespace namespace) {
+        if (memory == null) {
+            throw new GraftException("this runtime has no memory store: give one to AgentRuntime.builder(model).memory(store)"
+                    + " (the CLI and server use the native store unless started with --no-memory)");
+        }
+        return memories.computeIfAbsent(namespace, ns -> new AgentMemory(memory, ns));
     }
 
     public AgentTask task() {

@@ -47,6 +47,8 @@ final class FfmApi implements NativeApi {
     private static final MethodHandle FREE = handle("graft_free", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle SEARCH = handle("graft_search", FunctionDescriptor.of(JAVA_INT,
             JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle LIST = handle("graft_list",
+            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SNAPSHOT = handle("graft_snapshot", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
 
     private FfmApi() {}
@@ -192,6 +194,18 @@ final class FfmApi implements NativeApi {
             check((int) SEARCH.invokeExact(handle, arena.allocateFrom(JAVA_FLOAT, queries), (long) nq, k, bytes(arena, filter),
                     (long) filter.length, mode, ids, scores, counts));
             return new Hits(ids.toArray(JAVA_LONG), scores.toArray(JAVA_FLOAT), counts.toArray(JAVA_INT));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    public long[] list(long handle, byte[] filter, long after, int limit) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ids = arena.allocate(JAVA_LONG, limit);
+            MemorySegment count = arena.allocate(JAVA_INT);
+            check((int) LIST.invokeExact(handle, bytes(arena, filter), (long) filter.length, after, limit, ids, count));
+            return ids.asSlice(0, count.get(JAVA_INT, 0) * JAVA_LONG.byteSize()).toArray(JAVA_LONG);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -38,6 +38,9 @@ final class JnaApi implements NativeApi {
     private static native int graft_search(long handle, float[] queries, long nq, int k, byte[] filter, long filterLen, int mode,
             long[] outIds, float[] outScores, int[] outCounts);
 
+    private static native int graft_list(long handle, byte[] filter, long filterLen, long after, int limit, long[] outIds,
+            int[] outCount);
+
     private static native int graft_snapshot(long handle);
 
     private JnaApi() {}
@@ -124,6 +127,14 @@ final class JnaApi implements NativeApi {
         int[] counts = new int[nq];
         check(graft_search(handle, queries, nq, k, filter, filter.length, mode, ids, scores, counts));
         return new Hits(ids, scores, counts);
+    }
+
+    @Override
+    public long[] list(long handle, byte[] filter, long after, int limit) {
+        long[] ids = new long[limit];
+        int[] count = new int[1];
+        check(graft_list(handle, filter, filter.length, after, limit, ids, count));
+        return java.util.Arrays.copyOf(ids, count[0]);
     }
 
     @Override

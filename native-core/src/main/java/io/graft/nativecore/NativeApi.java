@@ -35,5 +35,8 @@ public interface NativeApi {
     /** Mode: 0 auto, 1 exact, 2 approximate. */
     Hits search(long handle, float[] queries, int nq, int k, byte[] filter, int mode);
 
+    /** Up to {@code limit} ids greater than {@code after} whose metadata matches, ascending. */
+    long[] list(long handle, byte[] filter, long after, int limit);
+
     void snapshot(long handle);
 }

@@ -253,6 +253,24 @@ public final class NativeMemoryStore implements MemoryStore {
         });
     }
 
+    @Override
+    public List<Memory> list(Namespace namespace, MetadataFilter filter, int limit, Optional<String> after) {
+        MemoryChecks.requireLimit(limit);
+        long from = after.map(id -> parseId(id).orElseThrow(() -> new MemoryException(
+                "after must be the id of a memory of " + namespace + ", was '" + id + "'"))).orElse(0L);
+        return locked(() -> {
+            long h = handle(namespace);
+            long[] ids = api.list(h, Codec.filter(filter), from, limit);
+            List<Optional<Codec.Fetched>> fetched = Codec.memories(api.get(h, ids), ids.length, embedder.dimension());
+            List<Memory> out = new ArrayList<>(ids.length);
+            for (int i = 0; i < ids.length; i++) {
+                int at = i;
+                fetched.get(i).ifPresent(f -> out.add(memory(ids[at], f)));
+            }
+            return List.copyOf(out);
+        });
+    }
+
     private static Memory memory(long id, Codec.Fetched f) {
         return new Memory(Long.toUnsignedString(id), f.text(), f.vector(), f.metadata());
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.graft.core.memory.Embedder;
+import io.graft.core.memory.Memory;
 import io.graft.core.memory.MemoryException;
 import io.graft.core.memory.MemoryHit;
 import io.graft.core.memory.MemoryQuery;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -102,6 +104,23 @@ abstract class MemoryStoreContract {
     }
 
     @Test
+    void listPagesThroughMatchingMemoriesInTheOrderTheyWereAdded() {
+        List<String> ids = store.addAll(NS, java.util.stream.IntStream.range(0, 7)
+                .mapToObj(i -> MemoryRecord.of("note " + i, unit(i), Map.of("kind", i % 2 == 0 ? "even" : "odd"))).toList());
+        store.delete(NS, ids.get(2));
+
+        List<Memory> first = store.list(NS, MetadataFilter.eq("kind", "even"), 2, Optional.empty());
+        assertEquals(List.of("note 0", "note 4"), first.stream().map(Memory::text).toList());
+        List<Memory> next = store.list(NS, MetadataFilter.eq("kind", "even"), 2, Optional.of(first.getLast().id()));
+        assertEquals(List.of("note 6"), next.stream().map(Memory::text).toList());
+        assertEquals(List.of(), store.list(NS, MetadataFilter.all(), 5, Optional.of(ids.getLast())));
+        assertEquals(6, store.list(NS, MetadataFilter.all(), 100, Optional.empty()).size());
+        assertMessage("limit must be positive, was 0", () -> store.list(NS, MetadataFilter.all(), 0, Optional.empty()));
+        assertMessage("after must be the id of a memory of acme/support, was 'x'",
+                () -> store.list(NS, MetadataFilter.all(), 1, Optional.of("x")));
+    }
+
+    @Test
     void updateReplacesTextVectorAndMetadata() {
         String id = store.add(NS, MemoryRecord.of("old", unit(1), Map.of("v", "1")));
 
@@ -179,8 +198,8 @@ abstract class MemoryStoreContract {
         assertMessage("query vector must have dimension 64, was 2", () -> store.search(NS, MemoryQuery.vector(new float[2]), 1));
         assertMessage("unknown filter operator '$regex' on 'kind'",
                 () -> store.search(NS, MemoryQuery.vector(unit(1)), 1, MetadataFilter.fromMap(Map.of("kind", Map.of("$regex", "a.*")))));
-        assertMessage("filter value for 'kind' must be a string or one {$op: value}, was 3 (Integer)",
-                () -> MetadataFilter.fromMap(Map.of("kind", 3)));
+        assertMessage("filter value for 'kind' must be a string, number, boolean or one {$op: value}, was [3] (List12)",
+                () -> MetadataFilter.fromMap(Map.of("kind", List.of(3))));
         assertMessage("filter 'and' needs at least one operand", () -> MetadataFilter.and());
 
         assertEquals(1, store.count(NS));

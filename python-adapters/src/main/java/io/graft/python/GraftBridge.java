@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.graalvm.polyglot.HostAccess;
 
 /**
- * The Java object Python's {@code graft} package calls: model calls, tool specs, tool calls.
+ * The Java object Python's {@code graft} package calls: model calls, tool specs, tool calls, memory.
  *
  * <p>One bridge per context. The pool binds the run the context is serving, so every call is
  * recorded on that run. Every method answers JSON and reports failures as
@@ -80,6 +80,21 @@ public final class GraftBridge {
             RunContext ctx = requireRun("a tool call");
             var outcome = ctx.callTool(agentName(ctx, agent), WireCodec.toolCall(Json.readMap(callJson, "tool call")));
             return Json.write(Map.of("text", outcome.text(), "error", outcome.error()));
+        } catch (GraftException e) {
+            return WireCodec.error(e.getClass().getSimpleName(), e.getMessage());
+        }
+    }
+
+    /**
+     * One memory operation ({@link MemoryWire}) on the run's memory, or on {@code collection} of the
+     * run's tenant when it is not empty.
+     */
+    @HostAccess.Export
+    public String memory(String collection, String op, String requestJson) {
+        try {
+            RunContext ctx = requireRun("memory");
+            var memory = collection.isEmpty() ? ctx.memory() : ctx.memory(collection);
+            return Json.write(MemoryWire.handle(memory, op, Json.readMap(requestJson, "memory request")));
         } catch (GraftException e) {
             return WireCodec.error(e.getClass().getSimpleName(), e.getMessage());
         }

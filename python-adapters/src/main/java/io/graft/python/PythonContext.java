@@ -4,10 +4,14 @@ import io.graft.core.AgentDefinitionException;
 import io.graft.core.RunContext;
 import io.graft.core.json.Json;
 import io.graft.core.tool.ToolRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
@@ -35,14 +40,18 @@ final class PythonContext implements AutoCloseable {
     private final Context context;
     private final PythonHostApi host;
     private final GraftBridge bridge;
+    /** This context's own directory (GRAFT_CONTEXT_DIR): file stores that must not be shared between contexts. */
+    private final Path scratch;
     /** Script path -> version imported here; touched only on this context's thread. */
     private final Map<Path, Long> imported = new HashMap<>();
     private @Nullable RunContext serving;
     private boolean interrupting;
     private volatile boolean broken;
 
-    private PythonContext(int id, ExecutorService thread, Context context, PythonHostApi host, GraftBridge bridge) {
+    private PythonContext(int id, ExecutorService thread, Context context, PythonHostApi host, GraftBridge bridge,
+                          Path scratch) {
         this.id = id;
+        this.scratch = scratch;
         this.thread = thread;
         this.context = context;
         this.host = host;
@@ -54,7 +63,16 @@ final class PythonContext implements AutoCloseable {
         ExecutorService thread = Executors.newSingleThreadExecutor(
                 r -> Thread.ofPlatform().name("graft-python-" + id).daemon().unstarted(r));
         Future<PythonContext> created = thread.submit(() -> {
-            Context context = engine.newContext();
+            // Each context loads its own copy of SQLite (IsolateNativeModules), and copies in one process
+            // cannot see each other's locks on a shared database file: CrewAI's stores go here instead.
+            Path scratch = Files.createTempDirectory("graft-context-" + id + "-");
+            Context context;
+            try {
+                context = engine.newContext(scratch);
+            } catch (RuntimeException e) {
+                deleteTree(scratch);
+                throw e;
+            }
             try {
                 GraftBridge bridge = new GraftBridge(tools);
                 context.getPolyglotBindings().putMember("graft_bridge", bridge);
@@ -62,9 +80,10 @@ final class PythonContext implements AutoCloseable {
                 context.eval(Source.newBuilder("python", boot.toFile()).build());
                 PythonHostApi host = context.getPolyglotBindings().getMember("graft_host").as(PythonHostApi.class);
                 host.warm(Json.write(warmImports));
-                return new PythonContext(id, thread, context, host, bridge);
-            } catch (RuntimeException | java.io.IOException e) {
+                return new PythonContext(id, thread, context, host, bridge, scratch);
+            } catch (RuntimeException | IOException e) {
                 context.close(true);
+                deleteTree(scratch);
                 throw e;
             }
         });
@@ -154,10 +173,10 @@ final class PythonContext implements AutoCloseable {
 
     /**
      * Stops the guest code of {@code run} if this context is still serving it. The context stays
-     * usable when the interrupt lands within {@code grace} and no other Python thread survives it
-     * (a framework's worker thread, e.g. AutoGen running a blocking tool in an executor, is not
-     * stopped by the interrupt and would hold on to the context); otherwise the context is
-     * cancelled and marked broken, and the pool replaces it.
+     * usable when the interrupt lands within {@code grace} and the Python side finds no damage
+     * (a surviving worker thread, an event loop left running, a C extension stopped mid-call: see
+     * {@code graft._host.damage}); otherwise the context is cancelled and marked broken, and the
+     * pool replaces it.
      */
     void interrupt(RunContext run, Duration grace) {
         synchronized (this) {
@@ -168,10 +187,10 @@ final class PythonContext implements AutoCloseable {
         }
         try {
             context.interrupt(grace);
-            int others = otherThreadsAfter(grace);
-            if (others != 0) {
-                LOG.log(System.Logger.Level.WARNING, "Python context {0}: run {1} stopped, but {2} other Python "
-                        + "thread(s) of it did not; replacing the context", id, run.runId(), others < 0 ? "some" : others);
+            String damage = damageAfter(grace);
+            if (!damage.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "Python context {0}: run {1} stopped, but {2}; replacing the context",
+                        id, run.runId(), damage);
                 broken = true;
             }
         } catch (TimeoutException | RuntimeException e) {
@@ -193,17 +212,19 @@ final class PythonContext implements AutoCloseable {
         }
     }
 
-    /** Other Python threads alive once the interrupted run has unwound; -1 if that cannot be told within {@code grace}. */
-    private int otherThreadsAfter(Duration grace) {
-        Future<Integer> count = thread.submit(host::otherThreads);
+    /** Why the context is unusable once the interrupted run has unwound ("" if it is fine), asked within {@code grace}. */
+    private String damageAfter(Duration grace) {
+        Future<String> damage = thread.submit(host::damage);
         try {
-            return count.get(grace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            count.cancel(false);
-            return -1;
+            return damage.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            return "its health check failed: " + describe(e.getCause());
+        } catch (TimeoutException e) {
+            damage.cancel(false);
+            return "its health check did not answer within " + grace.toMillis() + " ms";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return "the health check was interrupted";
         }
     }
 
@@ -218,6 +239,15 @@ final class PythonContext implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             thread.shutdownNow();
+            deleteTree(scratch);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete Python context directory {0}: {1}", dir, e.toString());
         }
     }
 

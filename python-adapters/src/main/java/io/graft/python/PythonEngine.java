@@ -59,8 +59,11 @@ public final class PythonEngine implements AutoCloseable {
         return settings;
     }
 
-    /** A new context on the shared engine, with the venv, its overlay and Graft's package on its path. */
-    Context newContext() {
+    /**
+     * A new context on the shared engine, with the venv, its overlay and Graft's package on its path.
+     * {@code scratch} is the context's own directory, handed to Python as {@code GRAFT_CONTEXT_DIR}.
+     */
+    Context newContext(Path scratch) {
         Path venv = settings.venv().resolve("venv");
         // CrewAI and its dependencies live beside the venv (see graalpy-overlay.lock): pip's resolver cannot install them.
         Path overlay = settings.venv().resolve("overlay");
@@ -77,6 +80,7 @@ public final class PythonEngine implements AutoCloseable {
                 .allowCreateThread(true)
                 .allowCreateProcess(true)
                 .processHandler(new NoProcesses())
+                .environment("GRAFT_CONTEXT_DIR", scratch.toString())
                 .option("python.Executable", venv.resolve("bin").resolve("python").toString())
                 .option("python.ForceImportSite", "true")
                 .option("python.PythonPath", pythonPath)

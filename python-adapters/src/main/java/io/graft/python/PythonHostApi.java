@@ -17,6 +17,6 @@ interface PythonHostApi {
     /** Runs an agent; answers the adapter's result or {@code {"error": {...}}}. */
     String run(String name, String taskJson);
 
-    /** How many Python threads besides the calling one are alive (threads a framework started). */
-    int otherThreads();
+    /** After an interrupt: why the context must not serve another run, or "" when it may. */
+    String damage();
 }

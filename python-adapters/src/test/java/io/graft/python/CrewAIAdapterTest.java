@@ -63,6 +63,22 @@ class CrewAIAdapterTest {
     }
 
     @Test
+    void crewsRunManyTimesOnBothContextsAtOnce() throws Exception {
+        // Every kickoff rewrites CrewAI's SQLite file of task outputs; each context has its own.
+        try (AgentRuntime runtime = SharedPython.exampleRuntime("crewai_sequential");
+             var runs = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            List<java.util.concurrent.Future<AgentResult>> results = IntStream.range(0, 12)
+                    .mapToObj(i -> runs.submit(() -> runtime.run(AgentTask.of("crewai-research-crew", "17 * 23 + 4"))))
+                    .toList();
+            for (var result : results) {
+                AgentResult r = result.get();
+                assertEquals(RunStatus.COMPLETED, r.status(), () -> r.error().toString());
+                assertEquals("17 * 23 + 4 is 395.", r.output());
+            }
+        }
+    }
+
+    @Test
     void aHierarchicalCrewsManagerDelegatesToItsWorkers() {
         try (AgentRuntime runtime = SharedPython.exampleRuntime("crewai_hierarchical")) {
             AgentResult r = runtime.run(AgentTask.of("crewai-managed-crew", "What is 12 * 12?"));

@@ -40,6 +40,13 @@ final class SharedPython {
         return AgentRuntime.builder(model).tools(TOOLS).build();
     }
 
+    /** A runtime on {@code model} and {@code memory} with the agents {@code script} defines. */
+    static AgentRuntime runtimeFor(Path script, ChatModel model, io.graft.core.memory.MemoryStore memory) {
+        AgentRuntime runtime = AgentRuntime.builder(model).tools(TOOLS).memory(memory).build();
+        agents().load(script).forEach(runtime::register);
+        return runtime;
+    }
+
     /** A runtime on {@code model} with the agents {@code script} defines. */
     static AgentRuntime runtimeFor(Path script, ChatModel model) {
         AgentRuntime runtime = runtime(model);

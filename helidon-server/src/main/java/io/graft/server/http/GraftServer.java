@@ -49,6 +49,7 @@ public final class GraftServer implements AutoCloseable {
         AgentRuntime runtime = AgentRuntime.builder(ChatModels.fromSpec(settings.model(), home))
                 .maxInFlight(settings.maxInFlight())
                 .clock(clock)
+                .memory(Graft.defaultMemory(Graft.memoryDir()))
                 .build();
         this.graft = new Graft(runtime, () -> PythonSettings.fromSystem().withPoolSize(settings.pythonPoolSize()));
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -69,8 +69,9 @@ public final class RunService {
         String id = UUID.randomUUID().toString();
         List<ChatMessage> history = request.thread().isEmpty() ? List.of()
                 : store.openThread(tenant, request.thread(), clock.instant()).stream().map(RunService::message).toList();
-        AgentTask task = new AgentTask(id, request.agent(), request.input(), request.inputs(), history, List.of(), "",
-                request.timeout(), request.metadata());
+        // Each tenant's agents remember in the tenant's own namespaces (tenant/agent).
+        AgentTask task = new AgentTask(id, request.agent(), request.input(), request.inputs(), history, List.of(),
+                tenant + "/" + request.agent(), request.timeout(), request.metadata());
         StoredRun run = new StoredRun(id, tenant, request.agent(), agent.descriptor().framework().id(), RunStore.RUNNING,
                 request.thread(), request.input(), clock.instant(), Optional.empty(), Optional.empty());
         store.insertRun(run);

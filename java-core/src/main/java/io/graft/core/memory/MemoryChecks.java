@@ -9,6 +9,7 @@ import java.util.Map;
 public final class MemoryChecks {
     /** The largest k a search accepts: more hits than an agent can use, small enough to bound memory. */
     public static final int MAX_K = 1000;
+    public static final int MAX_LIST = 10_000;
     public static final int MAX_TEXT_CHARS = 100_000;
     public static final int MAX_METADATA_ENTRIES = 64;
 
@@ -44,6 +45,16 @@ public final class MemoryChecks {
             throw new MemoryException("k must be at most " + MAX_K + ", was " + k);
         }
         return k;
+    }
+
+    public static int requireLimit(int limit) {
+        if (limit <= 0) {
+            throw new MemoryException("limit must be positive, was " + limit);
+        }
+        if (limit > MAX_LIST) {
+            throw new MemoryException("limit must be at most " + MAX_LIST + ", was " + limit);
+        }
+        return limit;
     }
 
     /** Checks a vector's length and that every component is finite; {@code what} names it in errors. */

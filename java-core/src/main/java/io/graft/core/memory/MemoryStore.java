@@ -45,6 +45,14 @@ public interface MemoryStore extends AutoCloseable {
 
     Optional<Memory> get(Namespace namespace, String id);
 
+    /**
+     * Memories whose metadata matches, without a query, in the order they were added: at most
+     * {@code limit} (1 to {@value MemoryChecks#MAX_LIST}), after the memory with id {@code after}
+     * (empty: from the first). The last id of a page, even if that memory has since been deleted,
+     * asks for the next page.
+     */
+    List<Memory> list(Namespace namespace, MetadataFilter filter, int limit, Optional<String> after);
+
     /** Replaces a memory's text, vector and metadata; throws {@link MemoryException} if there is no such id. */
     void update(Namespace namespace, String id, MemoryRecord record);
 

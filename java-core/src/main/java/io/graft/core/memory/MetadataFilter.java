@@ -121,11 +121,11 @@ public sealed interface MetadataFilter {
     }
 
     private static MetadataFilter condition(String key, Object value) {
-        if (value instanceof String s) {
-            return new Eq(key, s);
+        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return new Eq(key, string(key, value));
         }
         if (!(value instanceof Map<?, ?> ops) || ops.size() != 1) {
-            throw new MemoryException("filter value for '" + key + "' must be a string or one {$op: value}, was " + describe(value));
+            throw new MemoryException("filter value for '" + key + "' must be a string, number, boolean or one {$op: value}, was " + describe(value));
         }
         var op = ops.entrySet().iterator().next();
         Object arg = op.getValue();
@@ -149,11 +149,15 @@ public sealed interface MetadataFilter {
         };
     }
 
+    /** Metadata is text; a number or boolean matches the text it is stored as ({@code 3}, {@code true}). */
     private static String string(String key, Object value) {
-        if (!(value instanceof String s)) {
-            throw new MemoryException("filter value for '" + key + "' must be a string, was " + describe(value));
+        if (value instanceof String s) {
+            return s;
         }
-        return s;
+        if (value instanceof Number || value instanceof Boolean) {
+            return String.valueOf(value);
+        }
+        throw new MemoryException("filter value for '" + key + "' must be a string, number or boolean, was " + describe(value));
     }
 
     private static String describe(Object value) {

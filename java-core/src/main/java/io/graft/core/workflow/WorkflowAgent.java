@@ -194,7 +194,7 @@ public final class WorkflowAgent implements Agent {
             AgentTask child = new AgentTask(parent.runId() + "/" + count.incrementAndGet(), agentName, input,
                     parentTask.inputs(), history, parentTask.tools(), parentTask.memoryNamespace(),
                     parent.remaining().plus(STEP_DEADLINE_GRACE), parentTask.metadata());
-            RunContext context = new RunContext(child, runtime.model(), runtime.tools(), clock);
+            RunContext context = new RunContext(child, "", runtime.model(), runtime.tools(), runtime.memory().orElse(null), clock);
             context.addListener(e -> {
                 switch (e) {
                     case RunEvent.StepRecorded s -> parent.record(s.step());

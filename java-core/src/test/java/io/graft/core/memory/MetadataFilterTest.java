@@ -27,11 +27,18 @@ class MetadataFilterTest {
     }
 
     @Test
+    void numbersAndBooleansMatchTheTextTheyAreStoredAs() {
+        assertEquals(MetadataFilter.eq("page", "3"), MetadataFilter.fromMap(Map.of("page", 3)));
+        assertEquals(MetadataFilter.in("draft", java.util.Set.of("true")), MetadataFilter.fromMap(Map.of("draft", Map.of("$in", List.of(true)))));
+    }
+
+    @Test
     void malformedFiltersAreRejectedNamingTheKeyOrValue() {
         assertEquals("unknown filter operator '$near'", message(Map.of("$near", List.of())));
         assertEquals("filter '$and' needs a non-empty list, was [] (ListN)", message(Map.of("$and", List.of())));
         assertEquals("filter '$in' on 'kind' needs a list, was a (String)", message(Map.of("kind", Map.of("$in", "a"))));
-        assertEquals("filter value for 'kind' must be a string, was 1 (Integer)", message(Map.of("kind", Map.of("$eq", 1))));
+        assertEquals("filter value for 'kind' must be a string, number or boolean, was [1] (List12)",
+                message(Map.of("kind", Map.of("$eq", List.of(1)))));
         assertEquals("filter key must not be empty", message(Map.of("", "x")));
     }
 
