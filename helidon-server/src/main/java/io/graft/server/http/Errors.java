@@ -5,6 +5,8 @@ import io.graft.core.AgentNotFoundException;
 import io.graft.core.GraftException;
 import io.graft.core.RuntimeOverloadedException;
 import io.graft.core.json.Json;
+import io.graft.core.memory.MemoryException;
+import io.graft.nativecore.NativeException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -66,6 +68,7 @@ final class Errors {
             }
             case io.helidon.http.HttpException e -> new ApiException(e.status().code(), e.status().reasonPhrase(),
                     e.getMessage(), Map.of());
+            case MemoryException e -> memoryProblem(e);
             case GraftException e -> new ApiException(400, "Invalid request", e.getMessage(), Map.of());
             case UncheckedIOException e -> new ApiException(400, "Unreadable request", e.getMessage(), Map.of());
             default -> {
@@ -74,5 +77,23 @@ final class Errors {
                         Map.of());
             }
         };
+    }
+
+    /**
+     * The memory store refuses bad input with a plain {@link MemoryException} (or the native library's
+     * INVALID_ARGUMENT / NOT_FOUND); one that carries another failure (I/O, a damaged file, a store
+     * or model that does not open) is the server's problem, not the caller's.
+     */
+    private static ApiException memoryProblem(MemoryException e) {
+        NativeException n = e instanceof NativeException ne ? ne : e.getCause() instanceof NativeException ne ? ne : null;
+        if (n != null && n.status() == NativeException.NOT_FOUND) {
+            return ApiException.notFound(e.getMessage());
+        }
+        boolean input = n != null ? n.status() == NativeException.INVALID_ARGUMENT : e.getCause() == null;
+        if (input) {
+            return new ApiException(400, "Invalid request", e.getMessage(), Map.of());
+        }
+        LOG.log(System.Logger.Level.ERROR, "memory store failed", e);
+        return new ApiException(503, "Memory store unavailable", e.getMessage(), Map.of());
     }
 }

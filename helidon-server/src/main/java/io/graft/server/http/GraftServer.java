@@ -46,11 +46,13 @@ public final class GraftServer implements AutoCloseable {
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     private GraftServer(ServerSettings settings, Path home, Clock clock) {
-        AgentRuntime runtime = AgentRuntime.builder(ChatModels.fromSpec(settings.model(), home))
+        AgentRuntime.Builder builder = AgentRuntime.builder(ChatModels.fromSpec(settings.model(), home))
                 .maxInFlight(settings.maxInFlight())
-                .clock(clock)
-                .memory(Graft.defaultMemory(Graft.memoryDir()))
-                .build();
+                .clock(clock);
+        if (settings.memoryEnabled()) {
+            builder.memory(Graft.defaultMemory(settings.memoryDir()));
+        }
+        AgentRuntime runtime = builder.build();
         this.graft = new Graft(runtime, () -> PythonSettings.fromSystem().withPoolSize(settings.pythonPoolSize()));
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(prometheus);
@@ -76,7 +78,8 @@ public final class GraftServer implements AutoCloseable {
                 new OpsApi(graft, prometheus, store),
                 new AgentsApi(runtime, catalog, bodies, store, clock),
                 new RunsApi(runs, store, bodies, settings.maxTimeout(), clock),
-                new WorkflowsApi(runtime, catalog, bodies, store, clock));
+                new WorkflowsApi(runtime, catalog, bodies, store, clock),
+                new MemoryApi(runtime.memory(), bodies, store, clock));
         Errors errors = new Errors(settings.retryAfter());
         ApiKeys keys = new ApiKeys(settings.apiKeys());
         this.server = WebServer.builder()

@@ -26,10 +26,12 @@ import java.util.Optional;
  * @param maxTimeout the longest run a client may ask for (and the default)
  * @param pythonPoolSize GraalPy contexts started when the first Python agent loads
  * @param apiKeys the keys that may call the API; none means an open server (bind it to loopback)
+ * @param memoryEnabled whether agents (and {@code /v1/memory}) have a memory store
+ * @param memoryDir where the native memory store keeps its collections
  */
 public record ServerSettings(String host, int port, Path agentsDir, boolean watch, String model, String databaseUrl,
         int maxInFlight, long maxBodyBytes, Duration retryAfter, Duration maxTimeout, int pythonPoolSize,
-        List<ApiKeys.Key> apiKeys) {
+        List<ApiKeys.Key> apiKeys, boolean memoryEnabled, Path memoryDir) {
 
     public ServerSettings {
         apiKeys = List.copyOf(apiKeys);
@@ -61,6 +63,9 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
         int retry = r.integer("limits.retry-after-seconds", "GRAFT_RETRY_AFTER_SECONDS", 1, 1, 3600);
         int maxTimeout = r.integer("limits.max-timeout-seconds", "GRAFT_MAX_TIMEOUT_SECONDS", 120, 1, 86_400);
         int pool = r.integer("python.pool-size", "GRAFT_PYTHON_POOL_SIZE", 2, 1, 64);
+        boolean memory = r.bool("memory.enabled", "GRAFT_MEMORY_ENABLED", true);
+        // The same variable and default as the CLI's (Graft.memoryDir()), so both see the same memories.
+        Path memoryDir = home.resolve(r.string("memory.dir", "GRAFT_MEMORY_DIR", "data/memory")).toAbsolutePath().normalize();
         List<ApiKeys.Key> keys = new ArrayList<>();
         for (Config k : g.get("auth.keys").asNodeList().orElse(List.of())) {
             keys.add(key(k.get("tenant").asString().orElse(""), k.get("sha256").asString().orElse(""),
@@ -78,7 +83,7 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
             }
         }
         return new ServerSettings(host, port, agents, watch, model, db, inFlight, body, Duration.ofSeconds(retry),
-                Duration.ofSeconds(maxTimeout), pool, keys);
+                Duration.ofSeconds(maxTimeout), pool, keys, memory, memoryDir);
     }
 
     private static ApiKeys.Key key(String tenant, String sha256, boolean admin, String where) {
@@ -94,7 +99,7 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
 
     public ServerSettings withPort(int port) {
         return new ServerSettings(host, port, agentsDir, watch, model, databaseUrl, maxInFlight, maxBodyBytes, retryAfter,
-                maxTimeout, pythonPoolSize, apiKeys);
+                maxTimeout, pythonPoolSize, apiKeys, memoryEnabled, memoryDir);
     }
 
     /** Looks a setting up in the environment first, then in the file. */

@@ -37,7 +37,8 @@ class OpenApiDocumentTest {
             // Each documented route reaches a handler: whatever it answers, it is not the server's "no route".
             for (String route : documented) {
                 String[] parts = route.split(" ");
-                String path = parts[1].replace("{name}", "calculator-native").replace("{id}", "no-such-id");
+                String path = parts[1].replace("{name}", "calculator-native").replace("{id}", "no-such-id")
+                        .replace("{collection}", "no-such-collection");
                 var method = HttpRequest.BodyPublishers.ofString(parts[0].equals("PUT") ? "{" : "");
                 var reply = t.send(t.request(path).header("Content-Type", "application/json").method(parts[0], method).build());
                 String body = reply.body() == null ? "" : reply.body();

@@ -25,6 +25,8 @@ class ServerSettingsTest {
         assertEquals(home.resolve("examples"), s.agentsDir());
         assertTrue(s.apiKeys().isEmpty());
         assertEquals(Duration.ofSeconds(120), s.maxTimeout());
+        assertTrue(s.memoryEnabled());
+        assertEquals(home.resolve("data/memory"), s.memoryDir());
     }
 
     @Test
@@ -57,6 +59,24 @@ class ServerSettingsTest {
         assertEquals("acme", s.apiKeys().getFirst().tenant());
         assertTrue(s.apiKeys().getFirst().admin());
         assertEquals(9200, s.withPort(9200).port());
+        assertEquals(s.memoryDir(), s.withPort(9200).memoryDir());
+    }
+
+    @Test
+    void memoryCanMoveOrBeTurnedOff() throws Exception {
+        Path file = home.resolve("graft.yaml");
+        Files.writeString(file, "graft:\n  memory:\n    dir: memories\n    enabled: false\n");
+        ServerSettings fromFile = ServerSettings.load(Optional.of(file), Map.of(), home);
+        assertEquals(home.resolve("memories"), fromFile.memoryDir());
+        assertEquals(false, fromFile.memoryEnabled());
+        Path elsewhere = home.resolve("elsewhere").toAbsolutePath();
+        ServerSettings fromEnv = ServerSettings.load(Optional.of(file),
+                Map.of("GRAFT_MEMORY_DIR", elsewhere.toString(), "GRAFT_MEMORY_ENABLED", "true"), home);
+        assertEquals(elsewhere, fromEnv.memoryDir());
+        assertTrue(fromEnv.memoryEnabled());
+        var bad = assertThrows(GraftException.class,
+                () -> ServerSettings.load(Optional.empty(), Map.of("GRAFT_MEMORY_ENABLED", "maybe"), home));
+        assertEquals("GRAFT_MEMORY_ENABLED must be true or false, was 'maybe'", bad.getMessage());
     }
 
     @Test

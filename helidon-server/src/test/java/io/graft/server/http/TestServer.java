@@ -29,7 +29,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A real Graft server on a loopback port for tests, with the example native ReAct agent in a
- * fresh agents directory, an H2 database in a temporary folder, and a java.net.http client.
+ * fresh agents directory, an H2 database and a memory directory in a temporary folder, and a
+ * java.net.http client.
  * No Python agent is loaded, so GraalPy never starts.
  */
 final class TestServer implements AutoCloseable {
@@ -69,7 +70,8 @@ final class TestServer implements AutoCloseable {
                 "GRAFT_PORT", "0",
                 "GRAFT_AGENTS_DIR", agents.toString(),
                 "GRAFT_MODEL", "scripted:" + EXAMPLE.resolve("scripted.json"),
-                "GRAFT_DATABASE_URL", "jdbc:h2:file:" + dir.resolve("db/graft")));
+                "GRAFT_DATABASE_URL", "jdbc:h2:file:" + dir.resolve("db/graft"),
+                "GRAFT_MEMORY_DIR", dir.resolve("memory").toString()));
         vars.putAll(env);
         this.settings = tweak.apply(ServerSettings.load(Optional.empty(), vars, ROOT));
         this.server = GraftServer.start(settings, ROOT);
