@@ -50,7 +50,7 @@ final class MemoryApi implements Http.Resource {
     private final Bodies bodies;
     private final RunStore store;
     private final Clock clock;
-    /** Collections this server has created or seen created, so a write creates each one once. */
+    /** Collections this server has made sure exist, so later writes skip the (idempotent) create. */
     private final Set<Namespace> created = ConcurrentHashMap.newKeySet();
 
     MemoryApi(Optional<MemoryStore> memory, Bodies bodies, RunStore store, Clock clock) {
@@ -122,14 +122,11 @@ final class MemoryApi implements Http.Resource {
             }
             records.add(record(item, path, dimension, "vector of record " + i));
         }
-        // Created only once the whole batch is known to be valid, so refused input leaves no empty collection behind.
-        if (created.add(ns)) {
-            try {
-                m.createNamespace(ns);
-            } catch (RuntimeException e) {
-                created.remove(ns);
-                throw e;
-            }
+        // Created only once the whole batch is known to be valid, so refused input leaves no empty collection
+        // behind. Marked only after it exists: a concurrent first write creates it too (a no-op), never skips it.
+        if (!created.contains(ns)) {
+            m.createNamespace(ns);
+            created.add(ns);
         }
         List<String> ids = m.addAll(ns, records);
         store.audit(clock.instant(), caller.tenant(), "memory.add", ns.agent(), auditIds(ids));

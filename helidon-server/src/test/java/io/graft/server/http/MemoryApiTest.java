@@ -298,6 +298,83 @@ class MemoryApiTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void concurrentFirstWritesToANewCollectionAllLand() throws Exception {
+        try (TestServer t = new TestServer(dir);
+                var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<java.util.concurrent.Future<TestServer.Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String body = json(Map.of("text", "memory " + i, "vector", axis(i, 100)));
+                replies.add(pool.submit(() -> t.post("/v1/memory/fresh", body)));
+            }
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (var r : replies) {
+                TestServer.Reply reply = r.get();
+                assertEquals(201, reply.status(), reply.body());
+                ids.addAll((List<String>) reply.json().get("ids"));
+            }
+            assertEquals(16, ids.size());
+            assertEquals(List.of(Map.of("name", "fresh", "count", 16)), t.get("/v1/memory").list("collections"));
+        }
+    }
+
+    /**
+     * A thousand mutated add, search, update and list requests: none answers 5xx, every refusal
+     * (but a 404) is problem+json, and the memories stored before are all still there, unchanged.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void mutatedRequestsNeverAnswer5xxNorChangeStoredMemories() {
+        try (TestServer t = new TestServer(dir)) {
+            var added = t.post("/v1/memory/kb", json(Map.of("items", List.of(
+                    Map.of("text", "keep one", "metadata", Map.of("kind", "a"), "vector", axis(0, 1)),
+                    Map.of("text", "keep two", "metadata", Map.of("kind", "b"), "vector", axis(2, 3))))));
+            List<String> kept = (List<String>) added.json().get("ids");
+            List<Map<String, Object>> before = kept.stream().map(id -> t.get("/v1/memory/kb/" + id).json()).toList();
+            String[] valid = {
+                json(Map.of("items", List.of(Map.of("text", "x", "metadata", Map.of("k", "v"), "vector", axis(4, 5))))),
+                json(Map.of("vector", axis(0, 1), "k", 3, "filter", Map.of("$or", List.of(Map.of("kind", "a"),
+                        Map.of("kind", Map.of("$nin", List.of("c")))))))};
+            String[] junk = {"{", "}", "[", "]", "\"", ":", ",", "null", "true", "1e999", "-", "\\u0000", "\\", "\u00ff",
+                "{}", "[]", "\"text\"", "\"k\"", "99999999999999999999", "NaN", "\u0000", "\"$in\"", "\n", "-0"};
+            java.util.Random random = new java.util.Random(7);
+            List<String> offenders = new ArrayList<>();
+            int refused = 0;
+            for (int i = 0; i < 1000; i++) {
+                StringBuilder b = new StringBuilder(valid[i % 2]);
+                // Mutations land near the start more often, where the field names and structure are.
+                int span = random.nextBoolean() ? Math.min(b.length(), 120) : b.length();
+                for (int e = 1 + random.nextInt(3); e > 0 && b.length() > 0; e--) {
+                    int at = random.nextInt(Math.min(span, b.length()));
+                    switch (random.nextInt(4)) {
+                        case 0 -> b.deleteCharAt(at);
+                        case 1 -> b.insert(at, junk[random.nextInt(junk.length)]);
+                        case 2 -> b.setLength(at);
+                        default -> b.setCharAt(at, (char) (32 + random.nextInt(95)));
+                    }
+                }
+                TestServer.Reply r = switch (i % 4) {
+                    case 0 -> t.post("/v1/memory/kb", b.toString());
+                    case 1 -> t.post("/v1/memory/kb/search", b.toString());
+                    case 2 -> t.put("/v1/memory/kb/77777", "application/json", b.toString());
+                    default -> t.get("/v1/memory/kb?limit=" + random.nextInt(3) + "&filter="
+                            + URLEncoder.encode(b.substring(0, Math.min(b.length(), 40)), StandardCharsets.UTF_8));
+                };
+                if (r.status() >= 500) {
+                    offenders.add(r.status() + " " + b + " -> " + r.body());
+                }
+                refused += r.status() >= 400 && r.status() < 500 ? 1 : 0;
+                if (r.status() >= 400 && r.status() != 404) {
+                    assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType() + " " + r.body());
+                }
+            }
+            assertTrue(refused > 500, "the mutations should mostly be refused, were " + refused);
+            assertEquals(List.of(), offenders.subList(0, Math.min(5, offenders.size())));
+            assertEquals(before, kept.stream().map(id -> t.get("/v1/memory/kb/" + id).json()).toList());
+        }
+    }
+
     /** Stores its input in its own memory, then answers with what the tenant's "kb" says about lunch. */
     static final class RememberingAgent implements Agent {
         @Override
