@@ -271,6 +271,18 @@ class MemoryApiTest {
     }
 
     @Test
+    void aStoreThatCannotOpenIs503NotTheCallersFault() throws Exception {
+        Path notADirectory = java.nio.file.Files.writeString(dir.resolve("occupied"), "a file where the store should be");
+        try (TestServer t = new TestServer(dir, s -> s, Map.of("GRAFT_MEMORY_DIR", notADirectory.toString()))) {
+            var p = problem(t.post("/v1/memory/kb", json(Map.of("text", "x", "vector", axis(0, 1)))), 503);
+            assertEquals("Memory store unavailable", p.get("title"));
+            assertTrue(((String) p.get("detail")).startsWith("cannot open the native memory store at " + notADirectory),
+                    p.toString());
+            problem(t.get("/v1/memory"), 503);
+        }
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void whatAnAgentRemembersIsVisibleOverHttpAndWhatHttpStoresReachesTheAgent() {
         try (TestServer t = new TestServer(dir, s -> s, Map.of("GRAFT_API_KEYS", "acme:" + sha("acme-key")))) {
