@@ -22,6 +22,12 @@ os.environ["CREWAI_STORAGE_DIR"] = os.path.join(os.environ["GRAFT_CONTEXT_DIR"],
 # OpenSSL; TLS works, and the warning would otherwise print once per context.
 warnings.filterwarnings("ignore", message="urllib3 v2 only supports OpenSSL")
 
+# GraalPy frees a dropped sqlite3 cursor only when its GC runs, and a "closed" connection with a
+# live statement keeps the database locked (see graft._sqlite).
+from graft import _sqlite  # noqa: E402
+
+_sqlite.install()
+
 from graft._host import host  # noqa: E402
 
 polyglot.export_value("graft_host", host)

@@ -45,6 +45,9 @@ class Host:
         import sys
         import threading
 
+        stopped = self._unfinished
+        if stopped is not None and not stopped.adapter.context_survives_interrupt:
+            return "a %s run was stopped midway and may hold its framework's locks" % stopped.adapter.framework
         me = threading.current_thread()
         others = [t.name for t in threading.enumerate() if t is not me and t.is_alive()]
         if others:

@@ -17,6 +17,9 @@ class Adapter:
     # True when a run that stops midway (deadline, cancel, failure) can leave this framework's
     # objects unusable: the host then executes the scripts of all of them again before the next run.
     rebuild_after_interrupt = False
+    # False when a run stopped midway can leave the process-level state of the framework unusable
+    # (file locks held by a `with` block that never exited): the context is replaced instead.
+    context_survives_interrupt = True
 
     def discard(self, obj):
         """Releases what the framework holds for a run that stopped midway, before the rebuild."""

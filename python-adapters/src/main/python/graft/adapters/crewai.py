@@ -9,8 +9,6 @@ output of each task. A run that makes more than the step limit of LLM calls (tas
 ``max_steps``, default 100) FAILS with that reason.
 """
 
-import gc
-
 from crewai import Crew
 
 from graft import crewai as bridge
@@ -28,15 +26,9 @@ class CrewAIAdapter(Adapter):
     framework = "crewai"
     # A crew stopped midway keeps its agents' executors and tasks half-run: the host rebuilds them.
     rebuild_after_interrupt = True
-
-    def prepare(self, obj):
-        # Building a Crew opened CrewAI's SQLite file of task outputs and set it to WAL mode with
-        # `conn.execute(...)`, dropping the cursor. CPython finalizes that statement at once
-        # (reference counting); GraalPy only when its GC runs, and until then the closed
-        # connection lingers and holds the database: the first kickoff's reset fails with
-        # "database is locked". One collection here (about 0.3 s, once per loaded crew) ends it.
-        gc.collect()
-        return None
+    # CrewAI holds file locks (portalocker, 120 s timeout) around its SQLite writes; a run stopped
+    # inside one keeps the lock, and every later crew in the context waited two minutes for it.
+    context_survives_interrupt = False
 
     def to_input(self, obj, prepared, task):
         inputs = dict(task["inputs"])

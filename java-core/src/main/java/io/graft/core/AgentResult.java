@@ -35,7 +35,8 @@ public record AgentResult(
         Objects.requireNonNull(framework, "framework");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(output, "output");
-        structuredOutput = Map.copyOf(structuredOutput);
+        // JSON null is a value an agent may return ({"found": None}); Map.copyOf would refuse it.
+        structuredOutput = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(structuredOutput));
         steps = List.copyOf(steps);
         Objects.requireNonNull(error, "error");
         Objects.requireNonNull(metrics, "metrics");

@@ -97,7 +97,7 @@ public final class RunContext {
     private AgentMemory memory(Namespace namespace) {
         if (memory == null) {
             throw new GraftException("this runtime has no memory store: give one to AgentRuntime.builder(model).memory(store)"
-                    + " (the CLI and server use the native store unless started with --no-memory)");
+                    + " (the CLI and the server have one unless the server's memory.enabled is false)");
         }
         return memories.computeIfAbsent(namespace, ns -> new AgentMemory(memory, ns));
     }
