@@ -36,4 +36,7 @@ public interface NativeApi {
     Hits search(long handle, float[] queries, int nq, int k, byte[] filter, int mode);
 
     void snapshot(long handle);
+
+    /** The HNSW search's candidate list size (1 to 10,000; searches use at least 2k). */
+    void efSearch(long handle, int efSearch);
 }
