@@ -15,7 +15,7 @@ use crate::codec::{put_floats, put_meta, put_str, put_u32, put_u64, Filter, Meta
 use crate::error::{Code, Error, Result};
 use crate::hnsw::Hnsw;
 use crate::kernels::kernels;
-use parking_lot::{Mutex, RwLock};
+use parking_lot::{Mutex, RwLock, RwLockWriteGuard};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::fs::{self, File, OpenOptions};
@@ -201,20 +201,29 @@ impl State {
         &self.vectors[slot as usize * self.dim..(slot as usize + 1) * self.dim]
     }
 
-    fn build_hnsw(&mut self) {
-        if self.metric == Metric::Dot {
-            return; // unbounded dot products are not a distance HNSW can order
+    /// Starts the index when the collection has reached `threshold` items (DOT never gets one:
+    /// its unbounded scores are not a distance the graph can order) and makes room in it for
+    /// every slot; [`State::link_index`] then links the new slots. Replaced and deleted slots stay
+    /// in the graph as waypoints until the next compaction.
+    fn grow_index(&mut self, threshold: usize) {
+        if self.hnsw.is_none() && self.items.len() >= threshold && self.metric != Metric::Dot {
+            self.hnsw = Some(Hnsw::new(self.dim, self.metric == Metric::L2, EF_CONSTRUCTION));
         }
-        self.hnsw = Some(Hnsw::new(self.dim, self.metric == Metric::L2, EF_CONSTRUCTION));
-        self.index_new_slots();
+        if let Some(h) = &mut self.hnsw {
+            h.grow(self.slot_ids.len());
+        }
     }
 
-    /// Adds the slots appended since the last call to the index (in parallel for big batches).
-    /// Replaced and deleted slots stay in the graph as waypoints until the next compaction.
-    fn index_new_slots(&mut self) {
-        if let Some(h) = &mut self.hnsw {
-            h.extend(&self.vectors, self.slot_ids.len());
+    /// Links the slots added since the last call into the index, in parallel for big batches.
+    fn link_index(&self) {
+        if let Some(h) = &self.hnsw {
+            h.link(&self.vectors);
         }
+    }
+
+    fn build_hnsw(&mut self) {
+        self.grow_index(0);
+        self.link_index();
     }
 
     /// Drops tombstoned slots so the scan reads only live vectors; rebuilds the index if any.
@@ -231,8 +240,9 @@ impl State {
         self.vectors = vectors;
         self.slot_ids = slot_ids;
         if self.hnsw.is_some() {
+            // A fresh graph over the compacted slots; the caller links it (see `link_index`).
             self.hnsw = None;
-            self.build_hnsw();
+            self.grow_index(0);
         }
     }
 
@@ -469,11 +479,11 @@ impl Collection {
             st.apply(op);
         }
         st.last_seq = seq;
-        if st.hnsw.is_none() && st.items.len() >= self.hnsw_threshold {
-            st.build_hnsw();
-        } else {
-            st.index_new_slots();
-        }
+        st.grow_index(self.hnsw_threshold);
+        // Linking a batch into a large graph takes seconds; searches go on meanwhile under the
+        // read lock (they use the exact scan until a first build is complete).
+        let st = RwLockWriteGuard::downgrade(st);
+        st.link_index();
         drop(st);
         if wal.len > WAL_SNAPSHOT_BYTES {
             // The write is already durable in the log; a failed snapshot is retried next time.
@@ -487,6 +497,8 @@ impl Collection {
             let mut st = self.state.write();
             if st.slot_ids.len() > st.items.len() {
                 st.compact();
+                // Searches scan exactly until the rebuilt graph is linked.
+                RwLockWriteGuard::downgrade(st).link_index();
             }
         }
         write_snapshot(&self.dir, &self.state.read())?;
@@ -589,7 +601,7 @@ impl Collection {
                 check_vector(q, dim, st.metric, i).map(|_| normalized(q, st.metric))
             })
             .collect::<Result<_>>()?;
-        let use_index = st.hnsw.is_some() && mode != Mode::Exact;
+        let use_index = st.hnsw.as_ref().is_some_and(|h| h.is_ready()) && mode != Mode::Exact;
         let mut results = vec![Vec::new(); nq];
         let mut exact_for = Vec::new();
         for (i, q) in qs.iter().enumerate() {
@@ -613,7 +625,7 @@ impl Collection {
     /// The index's top k, or `None` when it cannot answer (fewer than k hits under the filter,
     /// or a selective filter made the walk costlier than the scan): the caller scans instead.
     fn search_index(&self, st: &State, q: &[f32], k: usize, filter: &Filter) -> Option<Vec<(u64, f32)>> {
-        let h = st.hnsw.as_ref()?;
+        let h = st.hnsw.as_ref().filter(|h| h.is_ready())?;
         let keep = |slot: u32| {
             let id = st.slot_ids[slot as usize];
             id != TOMBSTONE && (filter.is_all() || filter.matches(&st.items[&id].meta))

@@ -16,7 +16,7 @@ use parking_lot::Mutex;
 use std::cell::RefCell;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering::{Acquire, Relaxed, Release}};
 
 /// Links per node on upper layers; layer 0 keeps twice as many.
 pub const M: usize = 16;
@@ -108,6 +108,10 @@ pub struct Hnsw {
     /// Entry node and its level.
     top: Mutex<Option<(u32, u8)>>,
     rng: u64,
+    /// Nodes below this are linked into the graph; grown nodes at or above it are not yet.
+    linked: AtomicUsize,
+    /// False while the first build is under way: searches must not trust a half-built graph.
+    ready: AtomicBool,
 }
 
 #[inline]
@@ -126,7 +130,7 @@ fn prefetch(v: &[f32]) {
 
 impl Hnsw {
     pub fn new(dim: usize, l2: bool, ef_construction: usize) -> Hnsw {
-        Hnsw { dim, l2, kernel: if l2 { kernels().l2sq } else { kernels().dot }, ef_construction, levels: Vec::new(), links0: Vec::new(), upper_at: Vec::new(), upper: Vec::new(), locks: Vec::new(), top: Mutex::new(None), rng: 0x9E37_79B9_7F4A_7C15 }
+        Hnsw { dim, l2, kernel: if l2 { kernels().l2sq } else { kernels().dot }, ef_construction, levels: Vec::new(), links0: Vec::new(), upper_at: Vec::new(), upper: Vec::new(), locks: Vec::new(), top: Mutex::new(None), rng: 0x9E37_79B9_7F4A_7C15, linked: AtomicUsize::new(0), ready: AtomicBool::new(false) }
     }
 
     /// Number of nodes (slots) the index covers.
@@ -181,8 +185,21 @@ impl Hnsw {
         ((-u.ln() / (M as f64).ln()) as u64).min(MAX_LEVEL as u64) as u8
     }
 
-    /// Makes room for nodes up to `n` (exclusive) and draws their levels.
-    fn grow(&mut self, n: usize) {
+    /// True once the first build has finished.
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Acquire)
+    }
+
+    /// Makes room for nodes up to `n` (exclusive) and draws their levels; [`Hnsw::link`] then
+    /// connects them, which needs only a shared reference.
+    pub fn grow(&mut self, n: usize) {
+        let new = n.saturating_sub(self.levels.len());
+        // Exact reservations: the graph is a fixed cost per vector, and large reallocations are
+        // remapped by the allocator rather than copied.
+        self.levels.reserve_exact(new);
+        self.links0.reserve_exact(new * (M0 + 1));
+        self.locks.reserve_exact(new);
+        self.upper_at.reserve_exact(new);
         for _ in self.levels.len()..n {
             let level = self.random_level();
             self.levels.push(level);
@@ -197,14 +214,27 @@ impl Hnsw {
         }
     }
 
-    /// Indexes slots `len()..n` of `vectors`, in parallel when the batch is large enough.
+    /// Grows to `n` nodes and links the new ones (see [`Hnsw::link`]).
     pub fn extend(&mut self, vectors: &[f32], n: usize) {
-        let from = self.len();
-        if n <= from {
-            return;
-        }
         self.grow(n);
-        let this = &*self;
+        self.link(vectors);
+    }
+
+    /// Links every grown node not linked yet into the graph, in parallel when there are enough.
+    /// Searches may run meanwhile (they see the new nodes as they are linked); calls to `link`
+    /// must not overlap (the collection serializes writers).
+    pub fn link(&self, vectors: &[f32]) {
+        let from = self.linked.load(Relaxed);
+        let n = self.len();
+        if n > from {
+            self.link_range(vectors, from, n);
+            self.linked.store(n, Relaxed);
+        }
+        self.ready.store(true, Release);
+    }
+
+    fn link_range(&self, vectors: &[f32], from: usize, n: usize) {
+        let this = self;
         let threads = std::thread::available_parallelism().map_or(1, |p| p.get()).min((n - from).div_ceil(512));
         if threads <= 1 {
             SCRATCH.with(|s| {

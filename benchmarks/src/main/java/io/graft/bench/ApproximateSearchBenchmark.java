@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Loading and indexing 1M vectors takes minutes, so both benchmarks share one collection: the
  * class runs without forking ({@code @Fork(0)}) and the collection is built once per JVM. The set-up
- * prints the load time (durable batches of 10,000 with the index maintained from 20,000 vectors on)
+ * prints the load time (durable batches of 10,000 with the index maintained from the default threshold on)
  * and the recall@10 of the index against the exact scan over 1,000 queries.
  * {@link ApproximateSearchProbe} gives the build-time, memory and ef_search sweep figures.
  */
