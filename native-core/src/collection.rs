@@ -34,7 +34,7 @@ pub const MAX_K: usize = 10_000;
 pub const MAX_DIM: usize = 8192;
 /// Candidate list size while inserting into the HNSW graph.
 pub const EF_CONSTRUCTION: usize = 100;
-/// Default candidate list size of an HNSW search (at least k is always used).
+/// Default candidate list size of an HNSW search (searches use at least 2k).
 pub const DEFAULT_EF_SEARCH: usize = 64;
 pub const MAX_EF_SEARCH: usize = 10_000;
 
