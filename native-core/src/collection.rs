@@ -13,15 +13,15 @@
 
 use crate::codec::{put_floats, put_meta, put_str, put_u32, put_u64, Filter, Metadata, Reader};
 use crate::error::{Code, Error, Result};
+use crate::hnsw::Hnsw;
 use crate::kernels::kernels;
-use hnsw_rs::anndists::dist::Distance;
-use hnsw_rs::hnsw::Hnsw;
-use parking_lot::{Mutex, RwLock};
+use parking_lot::{Mutex, RwLock, RwLockWriteGuard};
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 const TOMBSTONE: u64 = u64::MAX;
 const SNAPSHOT_MAGIC: &[u8; 8] = b"GRFTSNP1";
@@ -32,6 +32,11 @@ const FRAME_HEADER: usize = 16;
 const WAL_SNAPSHOT_BYTES: u64 = 64 << 20;
 pub const MAX_K: usize = 10_000;
 pub const MAX_DIM: usize = 8192;
+/// Candidate list size while inserting into the HNSW graph.
+pub const EF_CONSTRUCTION: usize = 100;
+/// Default candidate list size of an HNSW search (searches use at least 2k).
+pub const DEFAULT_EF_SEARCH: usize = 64;
+pub const MAX_EF_SEARCH: usize = 10_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Metric {
@@ -59,19 +64,6 @@ pub enum Mode {
     Approximate,
 }
 
-/// HNSW distance over the same SIMD kernels as the exact scan. HNSW needs distances >= 0, so
-/// cosine is 1 - dot of unit vectors (clamped at 0 against rounding) and L2 is squared distance.
-pub struct MetricDist(Metric);
-
-impl Distance<f32> for MetricDist {
-    fn eval(&self, a: &[f32], b: &[f32]) -> f32 {
-        match self.0 {
-            Metric::L2 => (kernels().l2sq)(a, b),
-            _ => (1.0 - (kernels().dot)(a, b)).max(0.0),
-        }
-    }
-}
-
 struct Item {
     slot: u32,
     text: String,
@@ -91,7 +83,7 @@ struct State {
     items: HashMap<u64, Item>,
     next_id: u64,
     last_seq: u64,
-    hnsw: Option<Hnsw<'static, f32, MetricDist>>,
+    hnsw: Option<Hnsw>,
 }
 
 struct Wal {
@@ -107,6 +99,7 @@ pub struct Collection {
     /// searches only take the state's read lock, and never wait for an fsync.
     wal: Mutex<Wal>,
     hnsw_threshold: usize,
+    ef_search: AtomicUsize,
     _lock: File,
 }
 
@@ -193,9 +186,6 @@ impl State {
                 let slot = self.slot_ids.len() as u32;
                 self.vectors.extend_from_slice(&vector);
                 self.slot_ids.push(id);
-                if let Some(h) = &self.hnsw {
-                    h.insert_slice((&self.vectors[slot as usize * self.dim..(slot as usize + 1) * self.dim], slot as usize));
-                }
                 self.items.insert(id, Item { slot, text, meta });
                 self.next_id = self.next_id.max(id + 1);
             }
@@ -211,22 +201,29 @@ impl State {
         &self.vectors[slot as usize * self.dim..(slot as usize + 1) * self.dim]
     }
 
-    fn build_hnsw(&mut self) {
-        if self.metric == Metric::Dot {
-            return; // unbounded dot products are not a distance HNSW can order
+    /// Starts the index when the collection has reached `threshold` items (DOT never gets one:
+    /// its unbounded scores are not a distance the graph can order) and makes room in it for
+    /// every slot; [`State::link_index`] then links the new slots. Replaced and deleted slots stay
+    /// in the graph as waypoints until the next compaction.
+    fn grow_index(&mut self, threshold: usize) {
+        if self.hnsw.is_none() && self.items.len() >= threshold && self.metric != Metric::Dot {
+            self.hnsw = Some(Hnsw::new(self.dim, self.metric == Metric::L2, EF_CONSTRUCTION));
         }
-        let h = Hnsw::new(16, (self.items.len() * 2).max(1024), 16, 200, MetricDist(self.metric));
-        let data: Vec<(&[f32], usize)> = self
-            .slot_ids
-            .iter()
-            .enumerate()
-            .filter(|(_, id)| **id != TOMBSTONE)
-            .map(|(s, _)| (&self.vectors[s * self.dim..(s + 1) * self.dim], s))
-            .collect();
-        h.parallel_insert_slice(&data);
-        // SAFETY of 'static: the index copies every vector into its own storage (no mmap), so it
-        // borrows nothing from `self.vectors`.
-        self.hnsw = Some(h);
+        if let Some(h) = &mut self.hnsw {
+            h.grow(self.slot_ids.len());
+        }
+    }
+
+    /// Links the slots added since the last call into the index, in parallel for big batches.
+    fn link_index(&self) {
+        if let Some(h) = &self.hnsw {
+            h.link(&self.vectors);
+        }
+    }
+
+    fn build_hnsw(&mut self) {
+        self.grow_index(0);
+        self.link_index();
     }
 
     /// Drops tombstoned slots so the scan reads only live vectors; rebuilds the index if any.
@@ -243,8 +240,9 @@ impl State {
         self.vectors = vectors;
         self.slot_ids = slot_ids;
         if self.hnsw.is_some() {
+            // A fresh graph over the compacted slots; the caller links it (see `link_index`).
             self.hnsw = None;
-            self.build_hnsw();
+            self.grow_index(0);
         }
     }
 
@@ -403,7 +401,7 @@ impl Collection {
         if st.items.len() >= hnsw_threshold {
             st.build_hnsw();
         }
-        Ok(Collection { dir: dir.to_path_buf(), state: RwLock::new(st), wal: Mutex::new(Wal { file, len: wal_len, path: wal_path }), hnsw_threshold, _lock: lock })
+        Ok(Collection { dir: dir.to_path_buf(), state: RwLock::new(st), wal: Mutex::new(Wal { file, len: wal_len, path: wal_path }), hnsw_threshold, ef_search: AtomicUsize::new(DEFAULT_EF_SEARCH), _lock: lock })
     }
 
     /// Applies the log's frames newer than the snapshot; returns the length of the valid log.
@@ -456,6 +454,16 @@ impl Collection {
         self.state.read().items.len()
     }
 
+    /// Sets the HNSW search's candidate list size (recall against latency); searches use at
+    /// least k.
+    pub fn set_ef_search(&self, ef: usize) -> Result<()> {
+        if ef == 0 || ef > MAX_EF_SEARCH {
+            return Err(Error::invalid(format!("ef_search must be between 1 and {MAX_EF_SEARCH}, was {ef}")));
+        }
+        self.ef_search.store(ef, Relaxed);
+        Ok(())
+    }
+
     fn commit(&self, wal: &mut Wal, ops: Vec<Op>) -> Result<()> {
         let seq = self.state.read().last_seq + 1;
         let frame = encode_ops(seq, &ops);
@@ -471,9 +479,11 @@ impl Collection {
             st.apply(op);
         }
         st.last_seq = seq;
-        if st.hnsw.is_none() && st.items.len() >= self.hnsw_threshold {
-            st.build_hnsw();
-        }
+        st.grow_index(self.hnsw_threshold);
+        // Linking a batch into a large graph takes seconds; searches go on meanwhile under the
+        // read lock (they use the exact scan until a first build is complete).
+        let st = RwLockWriteGuard::downgrade(st);
+        st.link_index();
         drop(st);
         if wal.len > WAL_SNAPSHOT_BYTES {
             // The write is already durable in the log; a failed snapshot is retried next time.
@@ -487,6 +497,8 @@ impl Collection {
             let mut st = self.state.write();
             if st.slot_ids.len() > st.items.len() {
                 st.compact();
+                // Searches scan exactly until the rebuilt graph is linked.
+                RwLockWriteGuard::downgrade(st).link_index();
             }
         }
         write_snapshot(&self.dir, &self.state.read())?;
@@ -604,13 +616,12 @@ impl Collection {
                 check_vector(q, dim, st.metric, i).map(|_| normalized(q, st.metric))
             })
             .collect::<Result<_>>()?;
-        let use_index = st.hnsw.is_some() && mode != Mode::Exact;
+        let use_index = st.hnsw.as_ref().is_some_and(|h| h.is_ready()) && mode != Mode::Exact;
         let mut results = vec![Vec::new(); nq];
         let mut exact_for = Vec::new();
         for (i, q) in qs.iter().enumerate() {
             if use_index {
-                let hits = self.search_index(&st, q, k, filter);
-                if hits.len() >= k.min(st.items.len()) {
+                if let Some(hits) = self.search_index(&st, q, k, filter) {
                     results[i] = hits;
                     continue;
                 }
@@ -626,22 +637,28 @@ impl Collection {
         Ok(results)
     }
 
-    fn search_index(&self, st: &State, q: &[f32], k: usize, filter: &Filter) -> Vec<(u64, f32)> {
-        let h = st.hnsw.as_ref().unwrap();
-        let keep = |slot: &usize| {
-            let id = st.slot_ids[*slot];
+    /// The index's top k, or `None` when it cannot answer (fewer than k hits under the filter,
+    /// or a selective filter made the walk costlier than the scan): the caller scans instead.
+    fn search_index(&self, st: &State, q: &[f32], k: usize, filter: &Filter) -> Option<Vec<(u64, f32)>> {
+        let h = st.hnsw.as_ref().filter(|h| h.is_ready())?;
+        let keep = |slot: u32| {
+            let id = st.slot_ids[slot as usize];
             id != TOMBSTONE && (filter.is_all() || filter.matches(&st.items[&id].meta))
         };
-        let ef = (2 * k).max(96);
+        // Twice k keeps recall up for large k at a cost proportional to k.
+        let ef = self.ef_search.load(Relaxed).max(2 * k);
         // Without deletions or a filter every graph node qualifies: skip the per-node callback.
         let unfiltered = filter.is_all() && st.slot_ids.len() == st.items.len();
-        if unfiltered { h.search(q, k, ef) } else { h.search_filter(q, k, ef, Some(&keep)) }
-            .into_iter()
-            .map(|n| {
-                let score = if st.metric == Metric::L2 { -n.distance } else { 1.0 - n.distance };
-                (st.slot_ids[n.d_id], score)
-            })
-            .collect()
+        // A graph step costs a few sequential-scan steps (random access), so past an eighth of the
+        // corpus the scan is the cheaper way to finish a filtered search.
+        let budget = if unfiltered { usize::MAX } else { (st.slot_ids.len() / 8).max(4 * ef) };
+        let hits = h.search(&st.vectors, q, k, ef, if unfiltered { None } else { Some(&keep) }, budget)?;
+        if hits.len() < k.min(st.items.len()) {
+            return None;
+        }
+        // The graph's distance is the squared L2 distance or minus the dot product: its negation is
+        // the score the exact scan reports.
+        Some(hits.into_iter().map(|c| (st.slot_ids[c.node as usize], -c.dist)).collect())
     }
 
     /// One pass over the corpus for the whole batch: each vector is loaded once and scored

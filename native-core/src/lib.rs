@@ -27,11 +27,13 @@
 //!                      const uint8_t *filter, size_t filter_len, uint32_t mode /* 0 auto, 1 exact, 2 approximate */,
 //!                      uint64_t *out_ids /* nq*k */, float *out_scores /* nq*k */, uint32_t *out_counts /* nq */);
 //! int32_t graft_snapshot(void *h);
+//! int32_t graft_set_ef_search(void *h, uint32_t ef_search /* 1..=10000, default 64 */);
 //! ```
 
 pub mod codec;
 pub mod collection;
 pub mod error;
+pub mod hnsw;
 pub mod kernels;
 
 use codec::Filter;
@@ -41,7 +43,7 @@ use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 thread_local! {
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
@@ -241,4 +243,9 @@ pub unsafe extern "C" fn graft_list(h: *const Collection, filter: *const u8, fil
 #[no_mangle]
 pub unsafe extern "C" fn graft_snapshot(h: *const Collection) -> i32 {
     guard(|| handle(h)?.snapshot())
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn graft_set_ef_search(h: *const Collection, ef_search: u32) -> i32 {
+    guard(|| handle(h)?.set_ef_search(ef_search as usize))
 }

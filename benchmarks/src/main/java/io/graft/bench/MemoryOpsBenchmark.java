@@ -5,6 +5,8 @@ import io.graft.nativecore.NativeBinding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -58,9 +60,17 @@ public class MemoryOpsBenchmark {
         }
         vector = randomVectors(random, 1);
         queries = new float[64][];
+        int found = 0;
         for (int i = 0; i < queries.length; i++) {
             queries[i] = randomVectors(random, 1);
+            NativeApi.Hits exact = ffm.search(corpus, queries[i], 1, 10, new byte[0], 1);
+            NativeApi.Hits approximate = ffm.search(corpus, queries[i], 1, 10, new byte[0], 2);
+            found += ClusteredCorpus.overlap(Arrays.copyOf(exact.ids(), exact.counts()[0]), approximate.ids(), approximate.counts()[0]);
         }
+        // Uniform random vectors have no neighbourhood structure: the index's recall here is low
+        // (see IndexThresholdBenchmark for clustered data).
+        System.out.println(String.format(Locale.ROOT, "%n[ops] HNSW recall@10 on uniform random 384-d vectors: %.3f",
+                found / (double) (queries.length * 10)));
     }
 
     private static float[] randomVectors(SplittableRandom random, int n) {

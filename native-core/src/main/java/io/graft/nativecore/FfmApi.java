@@ -50,6 +50,7 @@ final class FfmApi implements NativeApi {
     private static final MethodHandle LIST = handle("graft_list",
             FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SNAPSHOT = handle("graft_snapshot", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    private static final MethodHandle SET_EF_SEARCH = handle("graft_set_ef_search", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
 
     private FfmApi() {}
 
@@ -215,6 +216,15 @@ final class FfmApi implements NativeApi {
     public void snapshot(long handle) {
         try {
             check((int) SNAPSHOT.invokeExact(handle));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    public void efSearch(long handle, int efSearch) {
+        try {
+            check((int) SET_EF_SEARCH.invokeExact(handle, efSearch));
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -43,6 +43,8 @@ final class JnaApi implements NativeApi {
 
     private static native int graft_snapshot(long handle);
 
+    private static native int graft_set_ef_search(long handle, int efSearch);
+
     private JnaApi() {}
 
     private static void check(int status) {
@@ -140,5 +142,10 @@ final class JnaApi implements NativeApi {
     @Override
     public void snapshot(long handle) {
         check(graft_snapshot(handle));
+    }
+
+    @Override
+    public void efSearch(long handle, int efSearch) {
+        check(graft_set_ef_search(handle, efSearch));
     }
 }

@@ -39,4 +39,7 @@ public interface NativeApi {
     long[] list(long handle, byte[] filter, long after, int limit);
 
     void snapshot(long handle);
+
+    /** The HNSW search's candidate list size (1 to 10,000; searches use at least 2k). */
+    void efSearch(long handle, int efSearch);
 }

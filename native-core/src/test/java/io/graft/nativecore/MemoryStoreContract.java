@@ -219,7 +219,7 @@ abstract class MemoryStoreContract {
     void theHnswIndexAnswersLikeTheExactScanOnALargerCollection() {
         store.close();
         Path big = dir.resolve("big");
-        store = NativeMemoryStore.builder(big, new HashingTestEmbedder(DIM)).binding(binding()).hnswThreshold(500).open();
+        store = NativeMemoryStore.builder(big, new HashingTestEmbedder(DIM)).binding(binding()).hnswThreshold(500).efSearch(40).open();
         store.createNamespace(NS);
         java.util.Random random = new java.util.Random(7);
         List<MemoryRecord> records = new ArrayList<>();
@@ -239,6 +239,14 @@ abstract class MemoryStoreContract {
             found += hits.getFirst().memory().id().equals(ids.get(q * 7)) ? 1 : 0;
         }
         assertTrue(found >= 48, "the index found " + found + " of 50 stored vectors as their own nearest neighbour");
+    }
+
+    @Test
+    void anEfSearchOutsideItsRangeIsRejectedByValue() {
+        var builder = NativeMemoryStore.builder(dir, new HashingTestEmbedder(DIM));
+
+        assertMessage("efSearch must be between 1 and 10000, was 0", () -> builder.efSearch(0));
+        assertMessage("efSearch must be between 1 and 10000, was 10001", () -> builder.efSearch(10_001));
     }
 
     @Test
