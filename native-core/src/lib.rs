@@ -26,6 +26,8 @@
 //! int32_t graft_search(void *h, const float *queries, size_t nq, uint32_t k,
 //!                      const uint8_t *filter, size_t filter_len, uint32_t mode /* 0 auto, 1 exact, 2 approximate */,
 //!                      uint64_t *out_ids /* nq*k */, float *out_scores /* nq*k */, uint32_t *out_counts /* nq */);
+//! int32_t graft_list(void *h, const uint8_t *filter, size_t filter_len, uint64_t after,
+//!                    uint32_t limit, uint64_t *out_ids /* limit */, uint32_t *out_count);
 //! int32_t graft_snapshot(void *h);
 //! int32_t graft_set_ef_search(void *h, uint32_t ef_search /* 1..=10000, default 64 */);
 //! ```
