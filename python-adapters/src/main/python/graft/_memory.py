@@ -134,6 +134,18 @@ class Memory:
 
         return GraftAutoGenMemory(self, k=k, score_threshold=score_threshold)
 
+    def as_crewai_memory(self, **options):
+        """CrewAI's unified ``Memory`` with its records in this Graft memory and Graft's embedder
+        (``Crew(memory=...)``). Its analysis LLM is ``graft.crewai_llm()`` unless ``llm`` is given;
+        other ``options`` go to ``crewai.Memory``."""
+        from crewai.memory.unified_memory import Memory as CrewMemory
+
+        from graft.crewai import GraftCrewLLM
+        from graft.crewai_memory import GraftCrewStorage, GraftEmbedder
+
+        options.setdefault("llm", GraftCrewLLM(options={}))
+        return CrewMemory(storage=GraftCrewStorage(self), embedder=GraftEmbedder(self), **options)
+
     def as_langgraph_store(self):
         """This memory as a LangGraph ``BaseStore`` (``graph.compile(store=...)``)."""
         from graft.langgraph_store import GraftStore

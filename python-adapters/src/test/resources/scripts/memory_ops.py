@@ -63,6 +63,18 @@ def memory_ops(task):
                     "after_clear": graft.memory("ag").count()}
 
         return asyncio.run(remember())
+    if op == "crewai":
+        memory = graft.memory("crew").as_crewai_memory()
+        memory.remember("Deploys happen on Tuesdays between 10 and 12.", scope="/ops/release",
+                        categories=["schedule"], importance=0.8, metadata={"team": "platform"})
+        memory.remember("The staging database is refreshed every night.", scope="/ops/data",
+                        categories=["data"], importance=0.4)
+        found = memory.recall("When can we deploy?", scope="/ops", depth="shallow", limit=1)
+        storage = memory._storage
+        return {"output": found[0].record.content, "scopes": storage.list_scopes("/ops"),
+                "categories": storage.list_categories("/ops"), "count": graft.memory("crew").count(),
+                "schedule": [r.content for r in storage.list_records("/ops/release")],
+                "forgotten": memory.forget(scope="/ops/data"), "after": storage.count()}
     if op == "empty":
         kb.add("")
     if op == "own":

@@ -135,6 +135,23 @@ class MemoryBridgeTest {
     }
 
     @Test
+    void crewAIsMemoryKeepsItsRecordsInGraftMemory() {
+        try (AgentRuntime runtime = SharedPython.runtimeFor(SharedPython.script("memory_ops.py"), UNUSED_MODEL, store)) {
+            AgentResult r = run(runtime, "", Map.of("op", "crewai"));
+            assertEquals(RunStatus.COMPLETED, r.status(), () -> r.error().toString());
+            Map<String, Object> out = r.structuredOutput();
+            assertEquals("Deploys happen on Tuesdays between 10 and 12.", r.output());
+            assertEquals(List.of("/ops/data", "/ops/release"), out.get("scopes"));
+            assertEquals(Map.of("schedule", 1, "data", 1), out.get("categories"));
+            assertEquals(2, ((Number) out.get("count")).intValue());
+            assertEquals(List.of("Deploys happen on Tuesdays between 10 and 12."), out.get("schedule"));
+            assertEquals(1, ((Number) out.get("forgotten")).intValue());
+            assertEquals(1, ((Number) out.get("after")).intValue());
+            assertEquals(1, store.count(new Namespace("default", "crew")));
+        }
+    }
+
+    @Test
     void anEmptyTextFailsTheRunWithTheStoresMessageAndKeepsWhatIsStored() {
         try (AgentRuntime runtime = SharedPython.runtimeFor(SharedPython.script("memory_ops.py"),
                 UNUSED_MODEL, store)) {
