@@ -72,6 +72,11 @@ public final class CPythonComparison {
         ProcessBuilder pb = new ProcessBuilder(List.of(python, Fixtures.home().resolve("benchmarks/python/cpython_harness.py").toString(),
                 script.toString(), scripted.toString(), input, String.valueOf(warmup), String.valueOf(runs)));
         pb.environment().put("PYTHONPATH", Fixtures.home().resolve("python-adapters/src/main/python").toString());
+        // What graft/_boot.py sets in every Graft context: no telemetry or tracing exports (CrewAI's
+        // would try the network and queue spans), so both sides run the same framework code.
+        for (String off : List.of("CREWAI_DISABLE_TELEMETRY=true", "CREWAI_TRACING_ENABLED=false", "OTEL_SDK_DISABLED=true")) {
+            pb.environment().putIfAbsent(off.substring(0, off.indexOf('=')), off.substring(off.indexOf('=') + 1));
+        }
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
