@@ -78,6 +78,11 @@ public final class Graft implements AutoCloseable, MeterBinder {
     public synchronized void bindTo(MeterRegistry registry) {
         this.meters = registry;
         runtime.bindTo(registry);
+        // A provider router (a providers file as the model) reports requests, errors, latency,
+        // tokens, cost and breaker state per provider.
+        if (runtime.model() instanceof MeterBinder router) {
+            router.bindTo(registry);
+        }
         if (pool != null) {
             pool.bindTo(registry);
         }
