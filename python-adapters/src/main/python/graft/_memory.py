@@ -38,7 +38,7 @@ class Memory:
         """Stores one text and returns its id; the store embeds it unless ``vector`` is given."""
         item = {"text": text, "metadata": metadata or {}}
         if vector is not None:
-            item["vector"] = [float(x) for x in vector]
+            item["vector"] = _floats(vector)
         return self._call("add", items=[item])["ids"][0]
 
     def add_texts(self, texts, metadatas=None, vectors=None):
@@ -52,7 +52,7 @@ class Memory:
         for i, text in enumerate(texts):
             item = {"text": text, "metadata": (metadatas[i] if metadatas else None) or {}}
             if vectors is not None:
-                item["vector"] = [float(x) for x in vectors[i]]
+                item["vector"] = _floats(vectors[i])
             items.append(item)
         return self._call("add", items=items)["ids"] if items else []
 
@@ -63,7 +63,7 @@ class Memory:
         if isinstance(query, str):
             request["query"] = query
         else:
-            request["vector"] = [float(x) for x in query]
+            request["vector"] = _floats(query)
         return [_hit(h) for h in self._call("search", **request)["hits"]]
 
     def get(self, id):
@@ -99,7 +99,7 @@ class Memory:
         """Replaces a memory's text, metadata and vector (re-embedded unless given)."""
         request = {"id": id, "text": text, "metadata": metadata or {}}
         if vector is not None:
-            request["vector"] = [float(x) for x in vector]
+            request["vector"] = _floats(vector)
         self._call("update", **request)
 
     def delete(self, *ids):
@@ -159,3 +159,7 @@ class Memory:
 def _hit(wire):
     return MemoryHit(id=wire["id"], text=wire["text"], metadata=dict(wire.get("metadata") or {}),
                      score=float(wire.get("score", 0.0)), vector=wire.get("vector"))
+
+
+def _floats(vector):
+    return [float(x) for x in vector]

@@ -85,13 +85,16 @@ public final class RunContext {
      * runtime has no memory store.
      */
     public AgentMemory memory() {
-        return memory(task.memory().map(Namespace::parse).orElseGet(() -> new Namespace("default", task.agent())));
+        return memory(ownNamespace());
     }
 
     /** Another collection of the run's tenant, e.g. a shared knowledge base beside the agent's own memory. */
     public AgentMemory memory(String collection) {
-        Namespace own = task.memory().map(Namespace::parse).orElseGet(() -> new Namespace("default", task.agent()));
-        return memory(new Namespace(own.tenant(), collection));
+        return memory(new Namespace(ownNamespace().tenant(), collection));
+    }
+
+    private Namespace ownNamespace() {
+        return task.memory().map(Namespace::parse).orElseGet(() -> new Namespace("default", task.agent()));
     }
 
     private AgentMemory memory(Namespace namespace) {
