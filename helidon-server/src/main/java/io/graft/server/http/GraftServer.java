@@ -72,10 +72,11 @@ public final class GraftServer implements AutoCloseable {
         if (settings.watch()) {
             catalog.watch();
         }
-        this.runs = new RunService(runtime, store, clock);
+        this.runs = new RunService(runtime, store, clock, prometheus);
         Bodies bodies = new Bodies(settings.maxBodyBytes());
         this.resources = List.of(
                 new OpsApi(graft, prometheus, store),
+                new UsageApi(store, clock),
                 new AgentsApi(runtime, catalog, bodies, store, clock),
                 new RunsApi(runs, store, bodies, settings.maxTimeout(), clock),
                 new WorkflowsApi(runtime, catalog, bodies, store, clock),

@@ -15,6 +15,9 @@ import io.graft.core.model.Role;
 import io.graft.server.http.RunStore.StoredEvent;
 import io.graft.server.http.RunStore.StoredRun;
 import io.graft.server.http.RunStore.ThreadMessage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts runs for tenants and keeps them: every run and every event it reports is written to the
@@ -46,16 +50,19 @@ public final class RunService {
     private final AgentRuntime runtime;
     private final RunStore store;
     private final Clock clock;
+    private final MeterRegistry meters;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
 
     /** What a client asks to run. {@code thread} is empty for a run outside any thread. */
     public record RunRequest(String agent, String input, Map<String, Object> inputs, String thread, Duration timeout,
             Map<String, String> metadata) {}
 
-    public RunService(AgentRuntime runtime, RunStore store, Clock clock) {
+    /** {@code meters} gets the per-tenant usage counters ({@code graft.tenant.*}). */
+    public RunService(AgentRuntime runtime, RunStore store, Clock clock, MeterRegistry meters) {
         this.runtime = runtime;
         this.store = store;
         this.clock = clock;
+        this.meters = meters;
     }
 
     /**
@@ -215,7 +222,7 @@ public final class RunService {
                 // finished event is published and before waiters see the result, so a client that
                 // reads the run after either sees it finished with all its events.
                 try {
-                    store.finishRun(run.id(), result.status().name(), clock.instant(), json, unsaved);
+                    store.finishRun(run, result.status().name(), clock.instant(), json, unsaved, usage(run.tenant(), result));
                 } catch (StoreException failed) {
                     LOG.log(System.Logger.Level.ERROR, "cannot store the end of run " + run.id(), failed);
                 }
@@ -269,6 +276,24 @@ public final class RunService {
                 LOG.log(System.Logger.Level.ERROR, "cannot store events of run " + run.id(), failed);
             }
         }
+    }
+
+    /** What the run's model calls used per provider; also counted in the tenant's meters. */
+    private List<RunStore.ProviderUse> usage(String tenant, AgentResult result) {
+        List<RunStore.ProviderUse> out = new ArrayList<>();
+        result.metrics().providers().forEach((provider, u) -> {
+            out.add(new RunStore.ProviderUse(provider, u.calls(), u.inputTokens(), u.outputTokens(), u.costUsd()));
+            Tags tags = Tags.of("tenant", tenant, "provider", provider);
+            count("graft.tenant.llm.calls", tags, null, "Model calls of the tenant's runs", u.calls());
+            count("graft.tenant.tokens", tags.and("direction", "in"), "tokens", "Tokens of the tenant's runs", u.inputTokens());
+            count("graft.tenant.tokens", tags.and("direction", "out"), "tokens", "Tokens of the tenant's runs", u.outputTokens());
+            count("graft.tenant.cost", tags, "usd", "Cost of the tenant's runs by the configured prices", u.costUsd());
+        });
+        return out;
+    }
+
+    private void count(String name, Tags tags, @Nullable String unit, String description, double amount) {
+        Counter.builder(name).tags(tags).baseUnit(unit).description(description).register(meters).increment(amount);
     }
 
     private static ChatMessage message(ThreadMessage m) {

@@ -41,6 +41,23 @@ public final class RunStore implements AutoCloseable {
     /** Filters of a run listing; empty strings match everything. */
     public record RunQuery(String agent, String status, String thread, int limit, int offset) {}
 
+    /** The model calls one provider served in one finished run. */
+    public record ProviderUse(String provider, int calls, long inputTokens, long outputTokens, double costUsd) {}
+
+    /** How a tenant's usage is summed: over everything, or per agent, provider or UTC day. */
+    public enum UsageGroup {
+        TOTAL(""), AGENT("agent"), PROVIDER("provider"), DAY("cast(cast(finished_at as date) as varchar)");
+
+        private final String column;
+
+        UsageGroup(String column) {
+            this.column = column;
+        }
+    }
+
+    /** Summed usage of one group ({@code key} is empty for the total); runs counts runs that called a model. */
+    public record Usage(String key, long runs, long calls, long inputTokens, long outputTokens, double costUsd) {}
+
     public RunStore(String jdbcUrl, String user, String password) {
         this.pool = JdbcConnectionPool.create(tuned(jdbcUrl), user, password);
         pool.setMaxConnections(32);
@@ -58,6 +75,14 @@ public final class RunStore implements AutoCloseable {
                     create table if not exists run_event_chunks (
                       run_id varchar(64) not null, first_seq bigint not null, last_seq bigint not null,
                       events varchar not null, primary key (run_id, first_seq))""");
+            // One row per provider per finished run: the tenant's token and cost accounting.
+            s.execute("""
+                    create table if not exists run_usage (
+                      run_id varchar(64) not null, provider varchar(200) not null, tenant varchar(200) not null,
+                      agent varchar(200) not null, finished_at timestamp(6) with time zone not null, calls int not null,
+                      input_tokens bigint not null, output_tokens bigint not null, cost_usd double precision not null,
+                      primary key (run_id, provider))""");
+            s.execute("create index if not exists run_usage_by_tenant on run_usage(tenant, finished_at)");
             s.execute("""
                     create table if not exists threads (
                       tenant varchar(200) not null, id varchar(200) not null, created_at timestamp(6) with time zone not null,
@@ -101,21 +126,46 @@ public final class RunStore implements AutoCloseable {
     public void deleteRun(String id) {
         update("delete from runs where id = ?", id);
         update("delete from run_event_chunks where run_id = ?", id);
+        update("delete from run_usage where run_id = ?", id);
     }
 
-    public void finishRun(String id, String status, Instant at, String resultJson) {
-        finishRun(id, status, at, resultJson, List.of());
+    public void finishRun(StoredRun run, String status, Instant at, String resultJson) {
+        finishRun(run, status, at, resultJson, List.of(), List.of());
     }
 
-    /** Stores a run's last events and its end in one transaction. */
-    public void finishRun(String id, String status, Instant at, String resultJson, List<StoredEvent> events) {
-        transaction("finish run " + id, c -> {
-            insertEvents(c, id, events);
+    /** Stores a run's last events, its end and what its model calls used in one transaction. */
+    public void finishRun(StoredRun run, String status, Instant at, String resultJson, List<StoredEvent> events,
+            List<ProviderUse> usage) {
+        transaction("finish run " + run.id(), c -> {
+            insertEvents(c, run.id(), events);
             try (PreparedStatement ps = c.prepareStatement("update runs set status = ?, finished_at = ?, result = ? where id = ?")) {
-                bind(ps, status, ts(at), resultJson, id);
+                bind(ps, status, ts(at), resultJson, run.id());
                 ps.executeUpdate();
             }
+            if (!usage.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        insert into run_usage(run_id, provider, tenant, agent, finished_at, calls, input_tokens, output_tokens,
+                          cost_usd) values (?,?,?,?,?,?,?,?,?)""")) {
+                    for (ProviderUse u : usage) {
+                        bind(ps, run.id(), u.provider(), run.tenant(), run.agent(), ts(at), u.calls(), u.inputTokens(),
+                                u.outputTokens(), u.costUsd());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
         });
+    }
+
+    /** The tenant's usage of runs that finished in [from, to), summed per group, ordered by the group's key. */
+    public List<Usage> usage(String tenant, Instant from, Instant to, UsageGroup group) {
+        String key = group == UsageGroup.TOTAL ? "''" : group.column;
+        String groupBy = group == UsageGroup.TOTAL ? "" : " group by " + group.column + " order by 1";
+        return query("select " + key + ", count(distinct run_id), coalesce(sum(calls), 0), coalesce(sum(input_tokens), 0),"
+                + " coalesce(sum(output_tokens), 0), coalesce(sum(cost_usd), 0) from run_usage"
+                + " where tenant = ? and finished_at >= ? and finished_at < ?" + groupBy,
+                rs -> new Usage(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getDouble(6)),
+                tenant, ts(from), ts(to));
     }
 
     /** Stores events of a run in progress in one transaction. */
