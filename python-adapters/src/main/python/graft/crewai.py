@@ -158,3 +158,12 @@ def crewai_tools(names):
 
 
 __all__ = ["GraftCrewLLM", "GraftCrewTool", "crewai_tools"]
+
+
+# CrewAI knowledge lives in Graft memory (its own storage needs ChromaDB's Rust client): every
+# Knowledge built from now on, by crews and agents with knowledge_sources, uses it.
+from crewai.knowledge.storage.factory import set_knowledge_storage_factory  # noqa: E402
+
+from graft.crewai_knowledge import knowledge_storage  # noqa: E402
+
+set_knowledge_storage_factory(knowledge_storage)

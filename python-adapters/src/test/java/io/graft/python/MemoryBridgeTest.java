@@ -179,19 +179,7 @@ class MemoryBridgeTest {
     @Test
     void aLangChainRetrievalChainAnswersFromWhatAnotherAgentLearned() {
         List<ChatRequest> seen = new CopyOnWriteArrayList<>();
-        ChatModel scripted = ScriptedChatModel.fromFile(SharedPython.example("langchain_rag/scripted.json"));
-        ChatModel recording = new ChatModel() {
-            @Override
-            public ChatResponse chat(ChatRequest request) {
-                seen.add(request);
-                return scripted.chat(request);
-            }
-
-            @Override
-            public String name() {
-                return scripted.name();
-            }
-        };
+        ChatModel recording = recording(ScriptedChatModel.fromFile(SharedPython.example("langchain_rag/scripted.json")), seen);
         try (AgentRuntime runtime = SharedPython.runtimeFor(SharedPython.example("langchain_rag/agent.py"), recording, store)) {
             AgentResult learned = runtime.run(AgentTask.of("handbook-learn",
                     "Invoices are due on the 5th of each month.\nThe office closes at 6 pm on Fridays.\nGuests sign in at reception."));
@@ -204,5 +192,37 @@ class MemoryBridgeTest {
             String system = seen.getLast().messages().getFirst().content();
             assertTrue(system.contains("- Invoices are due on the 5th of each month."), system); // retrieved into the prompt
         }
+    }
+
+    @Test
+    void aCrewsKnowledgeSourcesLiveInGraftMemoryOnceAndReachTheAgentsPrompt() {
+        List<ChatRequest> seen = new CopyOnWriteArrayList<>();
+        ChatModel recording = recording(ScriptedChatModel.fromFile(SharedPython.example("crewai_knowledge/scripted.json")), seen);
+        Namespace knowledge = new Namespace("default", "knowledge-crew");
+        try (AgentRuntime runtime = SharedPython.runtimeFor(SharedPython.example("crewai_knowledge/agent.py"), recording, store)) {
+            for (int i = 0; i < 2; i++) {
+                AgentResult r = runtime.run(AgentTask.of("crewai-help-desk", "When do I have to pay?"));
+                assertEquals(RunStatus.COMPLETED, r.status(), () -> r.error().toString());
+                assertEquals("Invoices are due on the 5th of each month.", r.output());
+                String prompt = String.join("\n", seen.getLast().messages().stream().map(m -> m.content()).toList());
+                assertTrue(prompt.contains("Invoices are due on the 5th of each month."), prompt); // found in the handbook
+                assertEquals(3, store.count(knowledge), "each handbook line is stored once, in the tenant's collection");
+            }
+        }
+    }
+
+    private static ChatModel recording(ChatModel scripted, List<ChatRequest> seen) {
+        return new ChatModel() {
+            @Override
+            public ChatResponse chat(ChatRequest request) {
+                seen.add(request);
+                return scripted.chat(request);
+            }
+
+            @Override
+            public String name() {
+                return scripted.name();
+            }
+        };
     }
 }
