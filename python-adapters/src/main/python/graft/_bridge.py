@@ -7,6 +7,7 @@ model and the built-in tools in Python.
 """
 
 import json
+import os
 
 
 class GraftError(Exception):
@@ -14,6 +15,10 @@ class GraftError(Exception):
 
 
 def _java_backend():
+    if os.environ.get("GRAFT_BACKEND") == "local":
+        # GraalPy's own launcher has no polyglot bindings, and asking it for one fails inside the
+        # engine rather than raising; profiling a script there needs the local backend.
+        return None
     try:
         import polyglot  # only present on GraalPy
     except ImportError:
