@@ -68,6 +68,11 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /** Writes waiting for the next group. */
+    int queued() {
+        return queue.size();
+    }
+
     private void loop() {
         List<Pending<?>> group = new ArrayList<>();
         while (true) {

@@ -1,6 +1,6 @@
 package io.graft.server.http;
 
-import io.graft.core.json.Json;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.graft.server.http.Http.Route;
 import io.graft.server.http.RunService.RunRequest;
 import io.graft.server.http.RunStore.StoredEvent;
@@ -279,7 +279,8 @@ final class RunsApi implements Http.Resource {
         m.put("created_at", r.createdAt().toString());
         m.put("finished_at", r.finishedAt().map(Instant::toString).orElse(null));
         if (withResult) {
-            m.put("result", r.result().map(j -> Json.readMap(j, "stored result")).orElse(null));
+            // Stored as the JSON that Json.write made of it: sent as it is rather than parsed and written again.
+            m.put("result", r.result().map(RawValue::new).orElse(null));
         }
         m.put("links", Map.of("self", "/v1/runs/" + r.id(), "events", "/v1/runs/" + r.id() + "/events",
                 "cancel", "/v1/runs/" + r.id() + "/cancel"));
