@@ -128,6 +128,9 @@ public final class RunStore implements AutoCloseable {
                       id bigint generated always as identity primary key, at timestamp(6) with time zone not null,
                       tenant varchar(200) not null, action varchar(64) not null, target varchar(400) not null,
                       detail varchar not null)""");
+            // A run refused at admission takes its run.start record back (see deleteRun) without a scan;
+            // run ids are time-ordered, so each new record lands on the index's last page.
+            s.execute("create index if not exists audit_by_target on audit(target)");
         }
     }
 
@@ -154,8 +157,10 @@ public final class RunStore implements AutoCloseable {
         });
     }
 
+    /** Removes a run that could not start, with its start's audit record: it never ran. */
     public void deleteRun(String id) {
         writer.write("delete run " + id, s -> {
+            s.update("delete from audit where action = 'run.start' and target = ?", id);
             s.update("delete from runs where id = ?", id);
             s.update("delete from run_event_chunks where run_id = ?", id);
             return s.update("delete from run_usage where run_id = ?", id);
