@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +42,8 @@ final class GroupCommit implements AutoCloseable {
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final ReentrantLock accepting = new ReentrantLock();
     private final Thread thread;
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong commits = new AtomicLong();
     private boolean closed;
 
     GroupCommit(StoreSession session) throws SQLException {
@@ -71,6 +74,16 @@ final class GroupCommit implements AutoCloseable {
     /** Writes waiting for the next group. */
     int queued() {
         return queue.size();
+    }
+
+    /** Writes committed so far; divided by {@link #commits()}, the mean group size. */
+    long written() {
+        return written.get();
+    }
+
+    /** Transactions committed so far. */
+    long commits() {
+        return commits.get();
     }
 
     private void loop() {
@@ -124,6 +137,8 @@ final class GroupCommit implements AutoCloseable {
             }
             return;
         }
+        commits.incrementAndGet();
+        written.addAndGet(group.size());
         for (int i = 0; i < group.size(); i++) {
             group.get(i).complete(results[i]);
         }

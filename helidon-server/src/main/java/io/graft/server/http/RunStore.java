@@ -1,5 +1,9 @@
 package io.graft.server.http;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,7 +30,7 @@ import java.util.concurrent.Semaphore;
  * concurrent runs together; each write method returns once its own write has committed. Reads use
  * a few sessions of their own and see every write that has returned.
  */
-public final class RunStore implements AutoCloseable {
+public final class RunStore implements AutoCloseable, MeterBinder {
     /** Status of a run that was in progress when the server stopped without finishing it. */
     public static final String INTERRUPTED = "INTERRUPTED";
     public static final String RUNNING = "RUNNING";
@@ -366,6 +370,17 @@ public final class RunStore implements AutoCloseable {
             }
             readers.release();
         }
+    }
+
+    /** How the writer groups: writes and transactions committed (their ratio is the mean group size), writes waiting. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("graft.store.writes", writer, GroupCommit::written)
+                .description("Writes committed to the run store").register(registry);
+        FunctionCounter.builder("graft.store.commits", writer, GroupCommit::commits)
+                .description("Transactions the run store committed; each holds one or more writes").register(registry);
+        Gauge.builder("graft.store.queued", writer, GroupCommit::queued)
+                .description("Writes waiting for the run store's next transaction").register(registry);
     }
 
     /** Commits the writes still queued, then closes every session. */
