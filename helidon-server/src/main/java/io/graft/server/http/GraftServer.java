@@ -62,6 +62,7 @@ public final class GraftServer implements AutoCloseable {
         gc.bindTo(prometheus);
         graft.bindTo(prometheus);
         this.store = new RunStore(settings.databaseUrl(), "sa", "");
+        store.bindTo(prometheus);
         this.interrupted = store.markInterrupted(clock.instant());
         if (interrupted > 0) {
             LOG.log(System.Logger.Level.WARNING, "{0} runs were in progress when the server last stopped; marked INTERRUPTED",

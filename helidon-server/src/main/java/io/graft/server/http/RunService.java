@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +74,7 @@ public final class RunService {
         var agent = runtime.find(request.agent())
                 .orElseThrow(() -> new AgentNotFoundException(request.agent(), runtime.agents().stream()
                         .map(io.graft.core.AgentDescriptor::name).toList()));
-        String id = UUID.randomUUID().toString();
+        String id = newId(clock.instant());
         List<ChatMessage> history = request.thread().isEmpty() ? List.of()
                 : store.openThread(tenant, request.thread(), clock.instant()).stream().map(RunService::message).toList();
         // Each tenant's agents remember in the tenant's own namespaces (tenant/agent).
@@ -81,7 +82,8 @@ public final class RunService {
                 tenant + "/" + request.agent(), request.timeout(), request.metadata());
         StoredRun run = new StoredRun(id, tenant, request.agent(), agent.descriptor().framework().id(), RunStore.RUNNING,
                 request.thread(), request.input(), clock.instant(), Optional.empty(), Optional.empty());
-        store.insertRun(run);
+        // The audit record goes in the run's own transaction: one commit less per run, and never one without the other.
+        store.insertRun(run, List.of(new RunStore.AuditRecord(run.createdAt(), tenant, "run.start", id, request.agent())));
         Live state = new Live(run);
         live.put(id, state);
         try {
@@ -92,6 +94,17 @@ public final class RunService {
             throw e;
         }
         return run;
+    }
+
+    /**
+     * A version 7 UUID (RFC 9562): the creation time in milliseconds, then 74 random bits. Random
+     * (version 4) ids landed on random pages of every index keyed by run id, and H2 rewrote each
+     * such page at its next store; time-ordered ones fill the last pages, a few per commit.
+     */
+    static String newId(Instant now) {
+        UUID random = UUID.randomUUID();
+        long msb = now.toEpochMilli() << 16 | 0x7000 | (random.getMostSignificantBits() & 0x0FFF);
+        return new UUID(msb, random.getLeastSignificantBits()).toString();
     }
 
     public Optional<StoredRun> find(String tenant, String id) {
@@ -109,6 +122,19 @@ public final class RunService {
             return Optional.empty();
         }
         return Optional.of(state.handle.result());
+    }
+
+    /**
+     * The run as stored once it has finished, while it is in progress; empty once it has finished
+     * (read it from the store). The future completes only after the run's end, all its events and
+     * its thread's new messages are stored.
+     */
+    public Optional<CompletableFuture<StoredRun>> stored(String tenant, String id) {
+        Live state = live.get(id);
+        if (state == null || !state.run.tenant().equals(tenant)) {
+            return Optional.empty();
+        }
+        return Optional.of(state.stored);
     }
 
     /** Asks a run in progress to stop; answers false when it is not in progress (finished, or not the tenant's). */
@@ -170,6 +196,7 @@ public final class RunService {
         /** Events not yet in the store: written in batches, and with the run's end in one transaction. */
         private final List<StoredEvent> unsaved = new ArrayList<>();
         private final List<Feed> feeds = new ArrayList<>();
+        private final CompletableFuture<StoredRun> stored = new CompletableFuture<>();
         private boolean done;
 
         Live(StoredRun run) {
@@ -216,13 +243,17 @@ public final class RunService {
 
         private void finish(AgentResult result) {
             String json = Json.write(ResultJson.result(result));
+            StoredRun end = new StoredRun(run.id(), run.tenant(), run.agent(), run.framework(), result.status().name(),
+                    run.thread(), run.input(), run.createdAt(), Optional.of(clock.instant()), Optional.of(json));
+            boolean saved = false;
             synchronized (this) {
                 StoredEvent last = next(FINISHED, json);
                 // The run's row and its remaining events are stored in one transaction before the
                 // finished event is published and before waiters see the result, so a client that
                 // reads the run after either sees it finished with all its events.
                 try {
-                    store.finishRun(run, result.status().name(), clock.instant(), json, unsaved, usage(run.tenant(), result));
+                    store.finishRun(run, end.status(), end.finishedAt().orElseThrow(), json, unsaved, usage(run.tenant(), result));
+                    saved = true;
                 } catch (StoreException failed) {
                     LOG.log(System.Logger.Level.ERROR, "cannot store the end of run " + run.id(), failed);
                 }
@@ -235,11 +266,20 @@ public final class RunService {
                 done = true;
             }
             if (!run.thread().isEmpty() && result.completed()) {
-                store.appendToThread(run.tenant(), run.thread(), List.of(
-                        new ThreadMessage(Role.USER.id(), run.input(), run.id()),
-                        new ThreadMessage(Role.ASSISTANT.id(), result.output(), run.id())));
+                try {
+                    store.appendToThread(run.tenant(), run.thread(), List.of(
+                            new ThreadMessage(Role.USER.id(), run.input(), run.id()),
+                            new ThreadMessage(Role.ASSISTANT.id(), result.output(), run.id())));
+                } catch (StoreException failed) {
+                    LOG.log(System.Logger.Level.ERROR, "cannot store the exchange of run " + run.id() + " in its thread", failed);
+                }
             }
             live.remove(run.id());
+            if (saved) {
+                stored.complete(end);
+            } else {
+                stored.completeExceptionally(new StoreException("the end of run " + run.id() + " was not stored"));
+            }
         }
 
         private void publish(String type, Map<String, Object> data) {

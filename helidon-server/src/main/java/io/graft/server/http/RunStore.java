@@ -1,17 +1,22 @@
 package io.graft.server.http;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.h2.jdbcx.JdbcConnectionPool;
-import org.jspecify.annotations.Nullable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 
 /**
  * Runs, their events, threads and audit records in a relational database through plain JDBC.
@@ -20,13 +25,25 @@ import org.jspecify.annotations.Nullable;
  * standard SQL over JDBC, so a server database can replace it by changing the URL. Every tenant's
  * rows are keyed by the tenant, and every query filters by it. Texts are VARCHAR, not CLOB: H2
  * keeps CLOBs in a separate LOB store, which cost more than the rest of a run's writes together.
+ *
+ * <p>Every write goes through one writer ({@link GroupCommit}) that commits the writes of many
+ * concurrent runs together; each write method returns once its own write has committed. Reads use
+ * a few sessions of their own and see every write that has returned.
  */
-public final class RunStore implements AutoCloseable {
+public final class RunStore implements AutoCloseable, MeterBinder {
     /** Status of a run that was in progress when the server stopped without finishing it. */
     public static final String INTERRUPTED = "INTERRUPTED";
     public static final String RUNNING = "RUNNING";
+    /** Reads at once; more wait. Reads are short, and the writer has a connection of its own. */
+    private static final int READERS = 8;
 
-    private final JdbcConnectionPool pool;
+    private final String url;
+    private final String user;
+    private final String password;
+    private final GroupCommit writer;
+    private final LinkedBlockingQueue<StoreSession> idleReaders = new LinkedBlockingQueue<>();
+    private final Semaphore readers = new Semaphore(READERS);
+    private volatile boolean closed;
 
     /** A stored run; {@code result} is the result's JSON once it finished. */
     public record StoredRun(String id, String tenant, String agent, String framework, String status, String thread,
@@ -55,13 +72,31 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
+    /** One line of the audit trail: who did what to which target. */
+    public record AuditRecord(Instant at, String tenant, String action, String target, String detail) {}
+
     /** Summed usage of one group ({@code key} is empty for the total); runs counts runs that called a model. */
     public record Usage(String key, long runs, long calls, long inputTokens, long outputTokens, double costUsd) {}
 
     public RunStore(String jdbcUrl, String user, String password) {
-        this.pool = JdbcConnectionPool.create(tuned(jdbcUrl), user, password);
-        pool.setMaxConnections(32);
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        this.url = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        StoreSession session = null;
+        try {
+            session = new StoreSession(jdbcUrl, user, password);
+            createTables(session);
+            this.writer = new GroupCommit(session);
+        } catch (SQLException e) {
+            if (session != null) {
+                session.close();
+            }
+            throw new StoreException("cannot open the run database " + jdbcUrl + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void createTables(StoreSession session) throws SQLException {
+        try (Statement s = session.connection().createStatement()) {
             s.execute("""
                     create table if not exists runs (
                       id varchar(64) primary key, tenant varchar(200) not null, agent varchar(200) not null,
@@ -97,36 +132,43 @@ public final class RunStore implements AutoCloseable {
                       id bigint generated always as identity primary key, at timestamp(6) with time zone not null,
                       tenant varchar(200) not null, action varchar(64) not null, target varchar(400) not null,
                       detail varchar not null)""");
-        } catch (SQLException e) {
-            pool.dispose();
-            throw new StoreException("cannot open the run database " + jdbcUrl + ": " + e.getMessage(), e);
+            // A run refused at admission takes its run.start record back (see deleteRun) without a scan;
+            // run ids are time-ordered, so each new record lands on the index's last page.
+            s.execute("create index if not exists audit_by_target on audit(target)");
         }
-    }
-
-    /**
-     * H2 parses each statement again unless its session caches it; the default cache (8) is smaller
-     * than the set of statements a run uses, so every statement was parsed on every use.
-     */
-    private static String tuned(String url) {
-        return url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("QUERY_CACHE_SIZE")
-                ? url + ";QUERY_CACHE_SIZE=64" : url;
     }
 
     /** Marks runs that were in progress when the process stopped; answers how many there were. */
     public int markInterrupted(Instant now) {
-        return update("update runs set status = ?, finished_at = ? where status = ?", INTERRUPTED, ts(now), RUNNING);
+        return writer.write("mark interrupted runs", s -> s.update("update runs set status = ?, finished_at = ? where status = ?",
+                INTERRUPTED, ts(now), RUNNING));
     }
 
     public void insertRun(StoredRun run) {
-        update("insert into runs(id, tenant, agent, framework, status, thread_id, input, created_at) values (?,?,?,?,?,?,?,?)",
-                run.id(), run.tenant(), run.agent(), run.framework(), run.status(), run.thread(), run.input(),
-                ts(run.createdAt()));
+        insertRun(run, List.of());
     }
 
+    /** Stores a new run and its audit records in one transaction. */
+    public void insertRun(StoredRun run, List<AuditRecord> audit) {
+        writer.write("store run " + run.id(), s -> {
+            s.update("insert into runs(id, tenant, agent, framework, status, thread_id, input, created_at) values (?,?,?,?,?,?,?,?)",
+                    run.id(), run.tenant(), run.agent(), run.framework(), run.status(), run.thread(), run.input(),
+                    ts(run.createdAt()));
+            for (AuditRecord a : audit) {
+                insertAudit(s, a);
+            }
+            return null;
+        });
+    }
+
+    /** Removes a run that could not start, with its start's audit record: it never ran. */
     public void deleteRun(String id) {
-        update("delete from runs where id = ?", id);
-        update("delete from run_event_chunks where run_id = ?", id);
-        update("delete from run_usage where run_id = ?", id);
+        writer.write("delete run " + id, s -> {
+            s.update("delete from audit where action = 'run.start' and target = ?", id);
+            s.update("delete from runs where id = ?", id);
+            s.update("delete from run_event_chunks where run_id = ?", id);
+            return s.update("delete from run_usage where run_id = ?", id);
+        });
     }
 
     public void finishRun(StoredRun run, String status, Instant at, String resultJson) {
@@ -136,24 +178,16 @@ public final class RunStore implements AutoCloseable {
     /** Stores a run's last events, its end and what its model calls used in one transaction. */
     public void finishRun(StoredRun run, String status, Instant at, String resultJson, List<StoredEvent> events,
             List<ProviderUse> usage) {
-        transaction("finish run " + run.id(), c -> {
-            insertEvents(c, run.id(), events);
-            try (PreparedStatement ps = c.prepareStatement("update runs set status = ?, finished_at = ?, result = ? where id = ?")) {
-                bind(ps, status, ts(at), resultJson, run.id());
-                ps.executeUpdate();
-            }
-            if (!usage.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("""
+        writer.write("finish run " + run.id(), s -> {
+            insertEvents(s, run.id(), events);
+            s.update("update runs set status = ?, finished_at = ?, result = ? where id = ?", status, ts(at), resultJson, run.id());
+            for (ProviderUse u : usage) {
+                s.update("""
                         insert into run_usage(run_id, provider, tenant, agent, finished_at, calls, input_tokens, output_tokens,
-                          cost_usd) values (?,?,?,?,?,?,?,?,?)""")) {
-                    for (ProviderUse u : usage) {
-                        bind(ps, run.id(), u.provider(), run.tenant(), run.agent(), ts(at), u.calls(), u.inputTokens(),
-                                u.outputTokens(), u.costUsd());
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
+                          cost_usd) values (?,?,?,?,?,?,?,?,?)""", run.id(), u.provider(), run.tenant(), run.agent(), ts(at),
+                        u.calls(), u.inputTokens(), u.outputTokens(), u.costUsd());
             }
+            return null;
         });
     }
 
@@ -170,38 +204,16 @@ public final class RunStore implements AutoCloseable {
 
     /** Stores events of a run in progress in one transaction. */
     public void appendEvents(String runId, List<StoredEvent> events) {
-        transaction("store events of run " + runId, c -> insertEvents(c, runId, events));
+        writer.write("store events of run " + runId, s -> {
+            insertEvents(s, runId, events);
+            return null;
+        });
     }
 
-    private static void insertEvents(Connection c, String runId, List<StoredEvent> events) throws SQLException {
-        if (events.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into run_event_chunks(run_id, first_seq, last_seq, events) values (?,?,?,?)")) {
-            bind(ps, runId, events.getFirst().seq(), events.getLast().seq(), encode(events));
-            ps.executeUpdate();
-        }
-    }
-
-    private interface Work {
-        void run(Connection c) throws SQLException;
-    }
-
-    private void transaction(String what, Work work) {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                work.run(c);
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
+    private static void insertEvents(StoreSession s, String runId, List<StoredEvent> events) throws SQLException {
+        if (!events.isEmpty()) {
+            s.update("insert into run_event_chunks(run_id, first_seq, last_seq, events) values (?,?,?,?)",
+                    runId, events.getFirst().seq(), events.getLast().seq(), encode(events));
         }
     }
 
@@ -256,60 +268,64 @@ public final class RunStore implements AutoCloseable {
     }
 
     /** Creates the thread if it does not exist yet; answers its messages, oldest first. */
-    public synchronized List<ThreadMessage> openThread(String tenant, String thread, Instant now) {
-        update("insert into threads(tenant, id, created_at) select ?, ?, ? where not exists "
-                + "(select 1 from threads where tenant = ? and id = ?)", tenant, thread, ts(now), tenant, thread);
-        return messages(tenant, thread);
+    public List<ThreadMessage> openThread(String tenant, String thread, Instant now) {
+        // On the writer, so two runs opening one thread at once cannot both create it.
+        return writer.write("open thread " + thread, s -> {
+            s.update("insert into threads(tenant, id, created_at) select ?, ?, ? where not exists "
+                    + "(select 1 from threads where tenant = ? and id = ?)", tenant, thread, ts(now), tenant, thread);
+            return s.query(MESSAGES, RunStore::message, tenant, thread);
+        });
     }
 
     public Optional<Instant> threadCreated(String tenant, String thread) {
         return query("select created_at from threads where tenant = ? and id = ?",
-                rs -> rs.getObject(1, java.time.OffsetDateTime.class).toInstant(), tenant, thread).stream().findFirst();
+                rs -> rs.getObject(1, OffsetDateTime.class).toInstant(), tenant, thread).stream().findFirst();
     }
 
+    private static final String MESSAGES =
+            "select role, content, run_id from thread_messages where tenant = ? and thread_id = ? order by seq";
+
     public List<ThreadMessage> messages(String tenant, String thread) {
-        return query("select role, content, run_id from thread_messages where tenant = ? and thread_id = ? order by seq",
-                rs -> new ThreadMessage(rs.getString(1), rs.getString(2), rs.getString(3)), tenant, thread);
+        return query(MESSAGES, RunStore::message, tenant, thread);
+    }
+
+    private static ThreadMessage message(ResultSet rs) throws SQLException {
+        return new ThreadMessage(rs.getString(1), rs.getString(2), rs.getString(3));
     }
 
     /** Appends one exchange (the user's input and the agent's answer) to a thread in one transaction. */
-    public synchronized void appendToThread(String tenant, String thread, List<ThreadMessage> messages) {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            int next;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "select coalesce(max(seq), 0) from thread_messages where tenant = ? and thread_id = ?")) {
-                ps.setString(1, tenant);
-                ps.setString(2, thread);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    next = rs.getInt(1);
-                }
+    public void appendToThread(String tenant, String thread, List<ThreadMessage> messages) {
+        // The writer applies writes one after another, so the next seq read here is still free when it is used.
+        writer.write("append to thread " + thread, s -> {
+            int next = s.query("select coalesce(max(seq), 0) from thread_messages where tenant = ? and thread_id = ?",
+                    rs -> rs.getInt(1), tenant, thread).getFirst();
+            for (ThreadMessage m : messages) {
+                s.update("insert into thread_messages(tenant, thread_id, seq, role, content, run_id) values (?,?,?,?,?,?)",
+                        tenant, thread, ++next, m.role(), m.content(), m.runId());
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "insert into thread_messages(tenant, thread_id, seq, role, content, run_id) values (?,?,?,?,?,?)")) {
-                for (ThreadMessage m : messages) {
-                    bind(ps, tenant, thread, ++next, m.role(), m.content(), m.runId());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-            c.commit();
-        } catch (SQLException e) {
-            throw new StoreException("cannot append to thread " + thread + ": " + e.getMessage(), e);
-        }
+            return null;
+        });
     }
 
     public void audit(Instant at, String tenant, String action, String target, String detail) {
-        update("insert into audit(at, tenant, action, target, detail) values (?,?,?,?,?)", ts(at), tenant, action, target, detail);
+        AuditRecord record = new AuditRecord(at, tenant, action, target, detail);
+        writer.write("store an audit record", s -> {
+            insertAudit(s, record);
+            return null;
+        });
+    }
+
+    private static void insertAudit(StoreSession s, AuditRecord a) throws SQLException {
+        s.update("insert into audit(at, tenant, action, target, detail) values (?,?,?,?,?)", ts(a.at()), a.tenant(), a.action(),
+                a.target(), a.detail());
     }
 
     /** Audit records, newest first. */
-    public List<java.util.Map<String, Object>> auditRecords(String tenant, int limit) {
+    public List<Map<String, Object>> auditRecords(String tenant, int limit) {
         return query("select id, at, tenant, action, target, detail from audit where tenant = ? order by id desc limit ?", rs -> {
-            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", rs.getLong(1));
-            m.put("at", rs.getObject(2, java.time.OffsetDateTime.class).toInstant().toString());
+            m.put("at", rs.getObject(2, OffsetDateTime.class).toInstant().toString());
             m.put("tenant", rs.getString(3));
             m.put("action", rs.getString(4));
             m.put("target", rs.getString(5));
@@ -319,54 +335,63 @@ public final class RunStore implements AutoCloseable {
     }
 
     private static StoredRun run(ResultSet rs) throws SQLException {
-        var finished = rs.getObject("finished_at", java.time.OffsetDateTime.class);
+        var finished = rs.getObject("finished_at", OffsetDateTime.class);
         return new StoredRun(rs.getString("id"), rs.getString("tenant"), rs.getString("agent"), rs.getString("framework"),
                 rs.getString("status"), rs.getString("thread_id"), rs.getString("input"),
-                rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant(),
-                Optional.ofNullable(finished).map(java.time.OffsetDateTime::toInstant),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                Optional.ofNullable(finished).map(OffsetDateTime::toInstant),
                 Optional.ofNullable(rs.getString("result")));
     }
 
-    private static java.time.OffsetDateTime ts(Instant i) {
-        return i.atOffset(java.time.ZoneOffset.UTC);
+    private static OffsetDateTime ts(Instant i) {
+        return i.atOffset(ZoneOffset.UTC);
     }
 
-    private interface Row<T> {
-        T read(ResultSet rs) throws SQLException;
-    }
-
-    private <T> List<T> query(String sql, Row<T> row, Object... args) {
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            List<T> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row.read(rs));
-                }
+    /** Runs a read on an idle reader session (opened on first need); a session whose read failed is dropped. */
+    private <T> List<T> query(String sql, StoreSession.Row<T> row, Object... args) {
+        if (closed) {
+            throw new StoreException("query failed: the run store is closed");
+        }
+        readers.acquireUninterruptibly();
+        StoreSession s = idleReaders.poll();
+        try {
+            if (s == null) {
+                s = new StoreSession(url, user, password);
             }
+            List<T> out = s.query(sql, row, args);
+            idleReaders.add(s);
+            s = null;
             return out;
         } catch (SQLException e) {
             throw new StoreException("query failed: " + e.getMessage(), e);
+        } finally {
+            if (s != null) {
+                s.close(); // the read failed; its connection may be broken
+            }
+            readers.release();
         }
     }
 
-    private int update(String sql, Object... args) {
-        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException("update failed: " + e.getMessage(), e);
-        }
+    /** How the writer groups: writes and transactions committed (their ratio is the mean group size), writes waiting. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("graft.store.writes", writer, GroupCommit::written)
+                .description("Writes committed to the run store").register(registry);
+        FunctionCounter.builder("graft.store.commits", writer, GroupCommit::commits)
+                .description("Transactions the run store committed; each holds one or more writes").register(registry);
+        Gauge.builder("graft.store.queued", writer, GroupCommit::queued)
+                .description("Writes waiting for the run store's next transaction").register(registry);
     }
 
-    private static void bind(PreparedStatement ps, @Nullable Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
-        }
-    }
-
+    /** Commits the writes still queued, then closes every session. */
     @Override
     public void close() {
-        pool.dispose();
+        closed = true;
+        readers.acquireUninterruptibly(READERS); // no read is in progress from here on
+        writer.close();
+        StoreSession s;
+        while ((s = idleReaders.poll()) != null) {
+            s.close();
+        }
     }
 }

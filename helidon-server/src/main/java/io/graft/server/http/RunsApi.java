@@ -1,6 +1,6 @@
 package io.graft.server.http;
 
-import io.graft.core.json.Json;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.graft.server.http.Http.Route;
 import io.graft.server.http.RunService.RunRequest;
 import io.graft.server.http.RunStore.StoredEvent;
@@ -77,8 +77,7 @@ final class RunsApi implements Http.Resource {
             throw ApiException.badField("stream", "give either 'wait' or 'stream', not both");
         }
         RunRequest request = new RunRequest(agent, input, inputs, thread, timeout, f.strings("metadata"));
-        StoredRun run = runs.start(caller.tenant(), request);
-        store.audit(clock.instant(), caller.tenant(), "run.start", run.id(), agent);
+        StoredRun run = runs.start(caller.tenant(), request); // stored with its audit record
         res.header(HeaderNames.LOCATION, "/v1/runs/" + run.id());
         if (stream) {
             // A client that leaves a stream it started stops the run, unless it asked the run to continue.
@@ -93,18 +92,23 @@ final class RunsApi implements Http.Resource {
             Http.json(res, 202, view(run, false));
             return;
         }
-        var pending = runs.pending(caller.tenant(), run.id());
-        if (pending.isPresent()) {
+        // The run as it was stored at its end (no read needed: it completes only once stored), or
+        // else as the store has it now.
+        StoredRun now = null;
+        var stored = runs.stored(caller.tenant(), run.id());
+        if (stored.isPresent()) {
             try {
                 // The run stops itself at its deadline; the margin covers the bookkeeping after it.
-                pending.get().get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                now = stored.get().get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | TimeoutException e) {
                 // answered below with the run as it stands
             }
         }
-        StoredRun now = runs.find(caller.tenant(), run.id()).orElse(run);
+        if (now == null) {
+            now = runs.find(caller.tenant(), run.id()).orElse(run);
+        }
         Http.json(res, now.status().equals(RunStore.RUNNING) ? 202 : 200, view(now, true));
     }
 
@@ -275,7 +279,8 @@ final class RunsApi implements Http.Resource {
         m.put("created_at", r.createdAt().toString());
         m.put("finished_at", r.finishedAt().map(Instant::toString).orElse(null));
         if (withResult) {
-            m.put("result", r.result().map(j -> Json.readMap(j, "stored result")).orElse(null));
+            // Stored as the JSON that Json.write made of it: sent as it is rather than parsed and written again.
+            m.put("result", r.result().map(RawValue::new).orElse(null));
         }
         m.put("links", Map.of("self", "/v1/runs/" + r.id(), "events", "/v1/runs/" + r.id() + "/events",
                 "cancel", "/v1/runs/" + r.id() + "/cancel"));

@@ -6,6 +6,10 @@ import io.graft.core.GraftException;
 public final class StoreException extends GraftException {
     private static final long serialVersionUID = 1L;
 
+    public StoreException(String message) {
+        super(message);
+    }
+
     public StoreException(String message, Throwable cause) {
         super(message, cause);
     }

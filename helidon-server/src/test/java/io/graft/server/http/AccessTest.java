@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +79,9 @@ class AccessTest {
             assertEquals("3", refused.raw().headers().firstValue("Retry-After").orElseThrow());
             assertTrue(refused.contentType().startsWith("application/problem+json"));
             assertEquals(1, t.get("/v1/runs").list("runs").size());
+            // Nor is the refused run in the audit trail: only the run that started is.
+            assertEquals(List.of(first), t.get("/v1/audit").list("records").stream()
+                    .filter(r -> "run.start".equals(r.get("action"))).map(r -> r.get("target")).toList());
             t.gate.countDown();
             assertEquals("COMPLETED", t.awaitRun(first).get("status"));
             assertEquals(200, t.post("/v1/runs", "{\"agent\": \"gate\", \"input\": \"three\", \"wait\": true}").status());

@@ -6,9 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.graft.server.http.RunStore.StoredRun;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +43,57 @@ class DurabilityTest {
             assertEquals(before.stream().map(e -> e[1] + e[2]).toList(), after.stream().map(e -> e[1] + e[2]).toList());
             assertEquals(2, t.get("/v1/threads/t").list("messages").size());
             assertEquals(0, t.server.interruptedAtStart());
+        }
+    }
+
+    @Test
+    void manyConcurrentRunsAreAllStoredWithTheirEventsAndAuditRecordsAndSurviveARestart() throws Exception {
+        int waiting = 48;
+        int detached = 16;
+        Map<String, Integer> events = new ConcurrentHashMap<>();
+        List<String> ids = new CopyOnWriteArrayList<>();
+        try (TestServer t = new TestServer(dir); ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int i = 0; i < waiting + detached; i++) {
+                boolean wait = i < waiting;
+                all.add(clients.submit(() -> {
+                    var r = t.post("/v1/runs", "{\"agent\": \"calculator-native\", \"input\": \"What is 17 * 23 + 4?\", \"wait\": "
+                            + wait + "}");
+                    String id = (String) r.json().get("id");
+                    // A 202's run is findable at once; a wait=true answer is the run as stored, with every event.
+                    var now = t.get("/v1/runs/" + id);
+                    assertEquals(200, now.status(), now.body());
+                    if (wait) {
+                        assertEquals(200, r.status(), r.body());
+                        assertEquals("COMPLETED", now.json().get("status"));
+                        events.put(id, RunsApiTest.sse(t, id, null).size());
+                    } else {
+                        assertEquals(202, r.status(), r.body());
+                    }
+                    ids.add(id);
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            // Detached runs may still be going when the server stops: they end completed, cancelled or interrupted.
+        }
+        try (TestServer t = new TestServer(dir)) {
+            assertEquals(waiting + detached, ids.size());
+            for (String id : ids) {
+                var run = t.get("/v1/runs/" + id).json();
+                String status = (String) run.get("status");
+                if (events.containsKey(id)) {
+                    assertEquals("COMPLETED", status);
+                    assertEquals(events.get(id), RunsApiTest.sse(t, id, null).size(), "events of run " + id);
+                } else {
+                    assertTrue(Set.of("COMPLETED", "CANCELLED", "INTERRUPTED").contains(status), status);
+                }
+            }
+            var starts = t.get("/v1/audit").list("records").stream().filter(r -> "run.start".equals(r.get("action")))
+                    .map(r -> (String) r.get("target")).collect(Collectors.toSet());
+            assertEquals(Set.copyOf(ids), starts);
         }
     }
 

@@ -214,7 +214,18 @@ class RunsApiTest {
         assertTrue(metrics.body().contains("graft_run_latency_seconds_bucket"));
         assertTrue(metrics.body().contains("jvm_memory_used_bytes"));
         assertTrue(metrics.body().contains("graft_runs_capacity"));
+        // The run's start and its end are at least two store writes, committed in at most as many transactions.
+        double writes = sample(metrics.body(), "graft_store_writes_total");
+        double commits = sample(metrics.body(), "graft_store_commits_total");
+        assertTrue(writes >= 2 && commits >= 1 && commits <= writes, writes + " writes in " + commits + " commits");
+        assertTrue(metrics.body().contains("graft_store_queued "), metrics.body());
         assertFalse(t.server.graft().pythonPool().isPresent(), "a server with only native agents never starts GraalPy");
+    }
+
+    private static double sample(String prometheus, String name) {
+        var m = java.util.regex.Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(prometheus);
+        assertTrue(m.find(), name + " missing in " + prometheus);
+        return Double.parseDouble(m.group(1));
     }
 
     /** Reads a whole stream: each event as {id, name, data}. */
