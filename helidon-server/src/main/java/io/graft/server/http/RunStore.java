@@ -79,6 +79,7 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     public record Usage(String key, long runs, long calls, long inputTokens, long outputTokens, double costUsd) {}
 
     public RunStore(String jdbcUrl, String user, String password) {
+        jdbcUrl = durable(jdbcUrl);
         this.url = jdbcUrl;
         this.user = user;
         this.password = password;
@@ -93,6 +94,17 @@ public final class RunStore implements AutoCloseable, MeterBinder {
             }
             throw new StoreException("cannot open the run database " + jdbcUrl + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * H2 commits to memory and writes to its file up to half a second later (WRITE_DELAY 500 ms), so
+     * a killed process lost runs whose end had already been answered. With WRITE_DELAY=0 each commit
+     * is written to the file before it returns; the group commit keeps that cost to one write per
+     * group. A URL that sets WRITE_DELAY itself keeps it.
+     */
+    static String durable(String url) {
+        return url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")
+                ? url + ";WRITE_DELAY=0" : url;
     }
 
     private static void createTables(StoreSession session) throws SQLException {
