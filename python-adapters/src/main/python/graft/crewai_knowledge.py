@@ -52,13 +52,14 @@ class GraftKnowledgeStorage(BaseKnowledgeStorage):
 
     def search(self, query, limit=5, metadata_filter=None, score_threshold=0.6):
         memory = self._memory()
-        found = {}
+        best = {}  # id -> the hit with its best score over all the query texts
         for text in query:
             for hit in memory.search(text, k=limit, filter=metadata_filter):
-                if hit.score >= score_threshold and hit.score > found.get(hit.id, {}).get("score", -2.0):
-                    found[hit.id] = {"id": hit.id, "content": hit.text, "score": hit.score,
-                                     "metadata": {k: v for k, v in hit.metadata.items() if k != _HASH}}
-        return sorted(found.values(), key=lambda r: -r["score"])[:limit]
+                if hit.score >= score_threshold and (hit.id not in best or hit.score > best[hit.id].score):
+                    best[hit.id] = hit
+        hits = sorted(best.values(), key=lambda h: -h.score)[:limit]
+        return [{"id": h.id, "content": h.text, "score": h.score,
+                 "metadata": {k: v for k, v in h.metadata.items() if k != _HASH}} for h in hits]
 
     def reset(self):
         self._chunks.clear()
