@@ -28,5 +28,7 @@ reviewer = AssistantAgent(
 
 agent = RoundRobinGroupChat(
     [writer, reviewer],
-    termination_condition=TextMentionTermination("APPROVED") | MaxMessageTermination(8),
+    # Only the reviewer's approval ends the team: a task that already says APPROVED (the output of
+    # an earlier pipeline step, say) must not stop it before anyone has answered.
+    termination_condition=TextMentionTermination("APPROVED", sources=["reviewer"]) | MaxMessageTermination(8),
 )

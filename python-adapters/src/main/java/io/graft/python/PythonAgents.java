@@ -5,14 +5,20 @@ import io.graft.core.AgentDefinitionException;
 import io.graft.core.AgentDescriptor;
 import io.graft.core.Framework;
 import io.graft.core.GraftException;
+import io.graft.core.RunContext;
+import io.graft.core.model.ChatModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Loads agent scripts: imports a script in one context to find and check its agents, then hands
@@ -21,8 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PythonAgents {
     private final PythonPool pool;
     private final Map<String, ScriptRef> byAgent = new ConcurrentHashMap<>();
+    private final Map<String, AgentDescriptor> descriptors = new ConcurrentHashMap<>();
     private final Map<Framework, PythonFrameworkAdapter> adapters = new EnumMap<>(Framework.class);
     private final AtomicLong versions = new AtomicLong();
+    private volatile @Nullable WarmUp warmUp;
 
     public PythonAgents(PythonPool pool) {
         this.pool = pool;
@@ -57,6 +65,7 @@ public final class PythonAgents {
             AgentDescriptor descriptor = new AgentDescriptor(String.valueOf(a.get("name")), framework,
                     String.valueOf(a.get("description")), path.toString());
             byAgent.put(descriptor.name(), ref);
+            descriptors.put(descriptor.name(), descriptor);
             agents.add(adapters.get(framework).agent(descriptor));
         }
         return agents;
@@ -74,6 +83,34 @@ public final class PythonAgents {
     private static String moduleName(Path path) {
         String stem = path.getFileName().toString().replaceFirst("\\.py$", "").replaceAll("[^A-Za-z0-9_]", "_");
         return "graft_agent_" + stem + "_" + Integer.toHexString(path.toString().hashCode());
+    }
+
+    /**
+     * Warms every pooled context before it serves (those running now in the background, each later
+     * replacement before its first run): for {@code budget} per context the agents loaded now run
+     * in turn against {@code model}, which should cost nothing (a scripted model). The pool reports
+     * ready once every context is warmed. See {@link WarmUp} for what a warm-up run is.
+     */
+    public void warmUp(ChatModel model, Duration budget) {
+        if (budget.isNegative() || budget.isZero()) {
+            return;
+        }
+        WarmUp w = new WarmUp(pool, List.copyOf(descriptors.values()), this::runOnce, model, budget, Clock.systemUTC());
+        pool.prepareEach(w);
+        warmUp = w;
+    }
+
+    /** Agents whose warm-up stopped because a warm-up run failed (none before {@link #warmUp}). */
+    public Set<String> notWarmedUp() {
+        WarmUp w = warmUp;
+        return w == null ? Set.of() : w.skipped();
+    }
+
+    private void runOnce(AgentDescriptor agent, PythonContext context, RunContext run) {
+        PythonFrameworkAdapter adapter = adapters.get(agent.framework());
+        String input = adapter.convertTask(agent, run.task());
+        String output = pool.serve(context, run, c -> adapter.executeOn(c, agent, input, run));
+        adapter.convertResult(agent, run.task(), output, run);
     }
 
     public PythonPool pool() {

@@ -51,18 +51,21 @@ final class PythonFrameworkAdapter implements FrameworkAdapter<String, String> {
 
     @Override
     public String execute(AgentDescriptor agent, String input, RunContext run) {
+        return pool.withContext(run, context -> executeOn(context, agent, input, run));
+    }
+
+    /** Runs the agent in {@code context}, which serves {@code run}, importing its script there first if needed. */
+    String executeOn(PythonContext context, AgentDescriptor agent, String input, RunContext run) {
         ScriptRef script = scripts.apply(agent.name());
-        return pool.withContext(run, context -> {
-            try {
-                context.ensureImported(script);
-                run.checkActive();
-                return context.call(host -> host.run(agent.name(), input));
-            } catch (PythonContext.ContextStoppedException e) {
-                run.checkActive();
-                throw new PythonException("Python execution of '" + agent.name() + "' in context " + context.id()
-                        + " was stopped unexpectedly (" + e.getCause().getMessage() + ")", e);
-            }
-        });
+        try {
+            context.ensureImported(script);
+            run.checkActive();
+            return context.call(host -> host.run(agent.name(), input));
+        } catch (PythonContext.ContextStoppedException e) {
+            run.checkActive();
+            throw new PythonException("Python execution of '" + agent.name() + "' in context " + context.id()
+                    + " was stopped unexpectedly (" + e.getCause().getMessage() + ")", e);
+        }
     }
 
     @Override

@@ -7,13 +7,16 @@ import io.graft.core.RunStatus;
 import io.graft.core.tool.ToolRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fixed number of warm GraalPy contexts on one shared engine. A run borrows one context for
@@ -23,6 +26,10 @@ import java.util.function.Function;
  * <p>Concurrency: one run per context, so Python agents run in parallel up to the pool size while
  * each context's GIL stays uncontended; inside a run, the GIL is released whenever Python calls
  * into Java (model calls, tools), so a framework's own threads keep going.
+ *
+ * <p>Warm-up: once a {@linkplain #prepareEach preparer} is set (the loaded agents' warm-up runs),
+ * every context, including each replacement, goes through it before it serves; the pool is ready
+ * once every context has been through it (and stays ready while a replacement is prepared).
  */
 public final class PythonPool implements AutoCloseable, MeterBinder {
     private static final System.Logger LOG = System.getLogger(PythonPool.class.getName());
@@ -30,10 +37,16 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
     private final PythonEngine engine;
     private final ToolRegistry tools;
     private final int size;
-    private final BlockingQueue<PythonContext> idle = new LinkedBlockingQueue<>();
+    /** A transfer queue: a warm-up hands its context straight to a run waiting for one. */
+    private final LinkedTransferQueue<PythonContext> idle = new LinkedTransferQueue<>();
     private final List<PythonContext> all = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextId = new AtomicInteger();
     private final AtomicInteger replaced = new AtomicInteger();
+    /** Contexts the preparer has been through; only counted once a preparer is set. */
+    private final Set<PythonContext> prepared = ConcurrentHashMap.newKeySet();
+    private volatile @Nullable Preparer preparer; // set under the pool's lock
+    /** Whether every context has been ready at once: readiness stays up while a replacement is prepared. */
+    private volatile boolean wasReady;
     private volatile boolean closed;
 
     /** Starts the pool: the first context synchronously (so scripts can load at once), the rest in the background. */
@@ -61,20 +74,129 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
     }
 
     private void addFresh() {
+        PythonContext context;
         try {
-            add(create());
+            context = create();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "cannot start a Python context", e);
+            return;
         }
+        Preparer prepare;
+        synchronized (this) {
+            prepare = preparer;
+            if (prepare == null) {
+                add(context);
+                return;
+            }
+        }
+        all.add(context);
+        if (closed) {
+            context.close();
+            return;
+        }
+        if (prepare(context, prepare)) {
+            giveBack(context);
+        }
+    }
+
+    /** Work a context does before it serves (a warm-up), told whether it still holds the context. */
+    @FunctionalInterface
+    public interface Preparer {
+        /**
+         * Prepares {@code context}, which the caller holds; answers whether it still holds it
+         * (false when it lent the context to a run that left it broken: see {@link #yieldToWaitingRuns}).
+         */
+        boolean prepare(PythonContext context);
+    }
+
+    /**
+     * Puts every context through {@code prepare} once: in the background for those that exist (each
+     * taken out of service meanwhile), and before first service for those started later. The pool
+     * is ready when all have been through it.
+     */
+    public void prepareEach(Preparer prepare) {
+        List<PythonContext> existing;
+        synchronized (this) {
+            if (preparer != null) {
+                throw new PythonException("the pool's contexts are already being prepared: prepareEach is called once");
+            }
+            preparer = prepare;
+            existing = List.copyOf(all);
+        }
+        for (PythonContext c : existing) {
+            Thread.ofVirtual().name("graft-python-prepare-" + c.id()).start(() -> {
+                if (take(c) && prepare(c, prepare)) {
+                    giveBack(c);
+                }
+            });
+        }
+    }
+
+    /** Answers whether the caller still holds the context. */
+    private boolean prepare(PythonContext context, Preparer prepare) {
+        boolean held = true;
+        try {
+            held = prepare.prepare(context);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "preparing Python context {0} failed; it serves unprepared: {1}",
+                    context.id(), e.toString());
+        } finally {
+            // Even an Error must not leave the context out of the pool for good.
+            if (held && !context.broken()) {
+                prepared.add(context);
+                ready(); // latches readiness when this was the last one
+            }
+        }
+        return held;
+    }
+
+    /** Takes {@code context} out of the idle queue, waiting while a run has it; false once it is gone. */
+    boolean take(PythonContext context) {
+        while (!idle.remove(context)) {
+            if (closed || context.broken() || !all.contains(context)) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Lends a held context to the runs waiting for one, if any, and takes it back afterwards;
+     * answers whether the caller holds it again (false: a run left it broken and it was replaced).
+     */
+    boolean yieldToWaitingRuns(PythonContext context) {
+        // tryTransfer hands the context only to a caller already blocked in borrow or withAnyContext.
+        return !idle.tryTransfer(context) || take(context);
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    ToolRegistry tools() {
+        return tools;
     }
 
     public int size() {
         return size;
     }
 
-    /** Contexts started and warm. */
+    /** Contexts started, warm and (once a preparer is set) prepared. */
     public int ready() {
-        return all.size();
+        if (preparer == null) {
+            return all.size();
+        }
+        int ready = (int) all.stream().filter(prepared::contains).count();
+        if (ready >= size) {
+            wasReady = true;
+        }
+        return ready;
     }
 
     public int idleCount() {
@@ -91,12 +213,12 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
     }
 
     /** Waits until every context of the pool is warm, or the timeout passes; answers whether all are. */
-    public boolean awaitWarm(java.time.Duration timeout) throws InterruptedException {
+    public boolean awaitWarm(Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
-        while (all.size() < size && System.nanoTime() < end) {
+        while (ready() < size && System.nanoTime() < end) {
             Thread.sleep(20);
         }
-        return all.size() >= size;
+        return ready() >= size;
     }
 
     /**
@@ -105,6 +227,15 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
      */
     public <T> T withContext(RunContext run, Function<PythonContext, T> action) {
         PythonContext context = borrow(run);
+        try {
+            return serve(context, run, action);
+        } finally {
+            giveBack(context);
+        }
+    }
+
+    /** Applies {@code action} for {@code run} to a context the caller holds; cancelling the run interrupts its guest code. */
+    <T> T serve(PythonContext context, RunContext run, Function<PythonContext, T> action) {
         context.serve(run);
         // A platform thread: Truffle's interrupt blocks (up to the grace period) and should not
         // wait for a free carrier behind virtual threads that are busy with runs.
@@ -114,7 +245,6 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
             return action.apply(context);
         } finally {
             context.release();
-            giveBack(context);
         }
     }
 
@@ -149,11 +279,15 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
     }
 
     private void giveBack(PythonContext context) {
+        if (closed) {
+            return; // close() closes every context
+        }
         if (!context.broken()) {
             idle.add(context);
             return;
         }
         all.remove(context);
+        prepared.remove(context);
         replaced.incrementAndGet();
         LOG.log(System.Logger.Level.INFO, "replacing Python context {0}", context.id());
         Thread.ofVirtual().name("graft-python-replace").start(() -> {
@@ -163,16 +297,18 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
     }
 
     public Health health() {
-        int ready = all.size();
-        return ready >= size
-                ? Health.up(ready + " Python contexts warm, " + idle.size() + " idle")
-                : Health.down(ready + " of " + size + " Python contexts warm");
+        int ready = ready();
+        if (ready >= size) {
+            return Health.up(ready + " Python contexts warm, " + idle.size() + " idle");
+        }
+        String detail = ready + " of " + size + " Python contexts warm (started: " + all.size() + ")";
+        return wasReady ? Health.up(detail + "; a replacement is warming") : Health.down(detail);
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
         registry.gauge("graft.python.pool.size", this, p -> p.size);
-        registry.gauge("graft.python.pool.ready", this, p -> p.all.size());
+        registry.gauge("graft.python.pool.ready", this, PythonPool::ready);
         registry.gauge("graft.python.pool.idle", this, p -> p.idle.size());
         registry.gauge("graft.python.pool.replaced", this, p -> p.replaced.get());
     }

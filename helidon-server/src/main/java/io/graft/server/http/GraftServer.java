@@ -2,7 +2,9 @@ package io.graft.server.http;
 
 import io.graft.core.AgentRuntime;
 import io.graft.core.json.Json;
+import io.graft.core.model.ChatModel;
 import io.graft.core.model.ChatModels;
+import io.graft.core.model.ScriptedChatModel;
 import io.graft.python.PythonSettings;
 import io.graft.server.Graft;
 import io.graft.server.http.ApiKeys.Principal;
@@ -70,6 +72,9 @@ public final class GraftServer implements AutoCloseable {
         }
         this.catalog = new AgentCatalog(graft, settings.agentsDir());
         catalog.loadAll();
+        if (graft.pythonPool().isPresent()) {
+            graft.python().warmUp(warmUpModel(settings, runtime.model(), home), settings.pythonWarmUp());
+        }
         if (settings.watch()) {
             catalog.watch();
         }
@@ -93,6 +98,15 @@ public final class GraftServer implements AutoCloseable {
                 .routing(r -> routing(r, keys, errors))
                 .build()
                 .start();
+    }
+
+    /** The model of warm-up runs: as configured, else the server's own if scripted, else a one-turn answer. */
+    private static ChatModel warmUpModel(ServerSettings settings, ChatModel serving, Path home) {
+        if (!settings.pythonWarmUpModel().isBlank()) {
+            return ChatModels.fromSpec(settings.pythonWarmUpModel(), home);
+        }
+        return serving instanceof ScriptedChatModel ? serving
+                : new ScriptedChatModel("warm-up", List.of(new ScriptedChatModel.Turn("Warm-up answer.", List.of())));
     }
 
     /** Starts a server; relative paths in the settings resolve against {@code home}. */

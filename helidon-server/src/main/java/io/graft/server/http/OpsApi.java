@@ -63,7 +63,12 @@ final class OpsApi implements Http.Resource {
         if (pool.isPresent()) {
             var h = pool.get().health();
             up = h.ready();
-            checks.put("python", Map.of("status", h.ready() ? "UP" : "DOWN", "detail", h.detail()));
+            String detail = h.detail();
+            var notWarm = graft.python().notWarmedUp();
+            if (!notWarm.isEmpty()) {
+                detail += "; not warmed up (their warm-up run failed, see the log): " + String.join(", ", new java.util.TreeSet<>(notWarm));
+            }
+            checks.put("python", Map.of("status", h.ready() ? "UP" : "DOWN", "detail", detail));
         } else {
             checks.put("python", Map.of("status", "UP", "detail", "not started: no Python agent is loaded"));
         }

@@ -25,13 +25,16 @@ import java.util.Optional;
  * @param retryAfter what a 429 tells the client to wait
  * @param maxTimeout the longest run a client may ask for (and the default)
  * @param pythonPoolSize GraalPy contexts started when the first Python agent loads
+ * @param pythonWarmUp how long each GraalPy context runs the loaded Python agents before it serves (zero: no warm-up)
+ * @param pythonWarmUpModel the model spec of warm-up runs; empty: the server's model if it is scripted, else a
+ *     one-turn scripted answer (warm-up runs never call a paid provider unless told to)
  * @param apiKeys the keys that may call the API; none means an open server (bind it to loopback)
  * @param memoryEnabled whether agents (and {@code /v1/memory}) have a memory store
  * @param memoryDir where the native memory store keeps its collections
  */
 public record ServerSettings(String host, int port, Path agentsDir, boolean watch, String model, String databaseUrl,
         int maxInFlight, long maxBodyBytes, Duration retryAfter, Duration maxTimeout, int pythonPoolSize,
-        List<ApiKeys.Key> apiKeys, boolean memoryEnabled, Path memoryDir) {
+        Duration pythonWarmUp, String pythonWarmUpModel, List<ApiKeys.Key> apiKeys, boolean memoryEnabled, Path memoryDir) {
 
     public ServerSettings {
         apiKeys = List.copyOf(apiKeys);
@@ -63,6 +66,8 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
         int retry = r.integer("limits.retry-after-seconds", "GRAFT_RETRY_AFTER_SECONDS", 1, 1, 3600);
         int maxTimeout = r.integer("limits.max-timeout-seconds", "GRAFT_MAX_TIMEOUT_SECONDS", 120, 1, 86_400);
         int pool = r.integer("python.pool-size", "GRAFT_PYTHON_POOL_SIZE", 2, 1, 64);
+        long warmUp = r.integer("python.warmup-seconds", "GRAFT_PYTHON_WARMUP_SECONDS", 30, 0, 3600);
+        String warmUpModel = r.string("python.warmup-model", "GRAFT_PYTHON_WARMUP_MODEL", "");
         boolean memory = r.bool("memory.enabled", "GRAFT_MEMORY_ENABLED", true);
         // The same variable and default as the CLI's (Graft.memoryDir()), so both see the same memories.
         Path memoryDir = home.resolve(r.string("memory.dir", "GRAFT_MEMORY_DIR", "data/memory")).toAbsolutePath().normalize();
@@ -83,7 +88,7 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
             }
         }
         return new ServerSettings(host, port, agents, watch, model, db, inFlight, body, Duration.ofSeconds(retry),
-                Duration.ofSeconds(maxTimeout), pool, keys, memory, memoryDir);
+                Duration.ofSeconds(maxTimeout), pool, Duration.ofSeconds(warmUp), warmUpModel, keys, memory, memoryDir);
     }
 
     private static ApiKeys.Key key(String tenant, String sha256, boolean admin, String where) {
@@ -99,7 +104,7 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
 
     public ServerSettings withPort(int port) {
         return new ServerSettings(host, port, agentsDir, watch, model, databaseUrl, maxInFlight, maxBodyBytes, retryAfter,
-                maxTimeout, pythonPoolSize, apiKeys, memoryEnabled, memoryDir);
+                maxTimeout, pythonPoolSize, pythonWarmUp, pythonWarmUpModel, apiKeys, memoryEnabled, memoryDir);
     }
 
     /** Looks a setting up in the environment first, then in the file. */
