@@ -65,7 +65,10 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
         long body = r.integer("limits.max-body-bytes", "GRAFT_MAX_BODY_BYTES", 1 << 20, 1, Integer.MAX_VALUE - 16);
         int retry = r.integer("limits.retry-after-seconds", "GRAFT_RETRY_AFTER_SECONDS", 1, 1, 3600);
         int maxTimeout = r.integer("limits.max-timeout-seconds", "GRAFT_MAX_TIMEOUT_SECONDS", 120, 1, 86_400);
-        int pool = r.integer("python.pool-size", "GRAFT_PYTHON_POOL_SIZE", 2, 1, 64);
+        // Half the cores: the Graal compiler needs the rest to compile the agents' Python (on 2 cores,
+        // one context served a LangGraph agent 3.5x faster than two: docs/performance.md).
+        int pool = r.integer("python.pool-size", "GRAFT_PYTHON_POOL_SIZE",
+                Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1, 64);
         long warmUp = r.integer("python.warmup-seconds", "GRAFT_PYTHON_WARMUP_SECONDS", 30, 0, 3600);
         String warmUpModel = r.string("python.warmup-model", "GRAFT_PYTHON_WARMUP_MODEL", "");
         boolean memory = r.bool("memory.enabled", "GRAFT_MEMORY_ENABLED", true);
