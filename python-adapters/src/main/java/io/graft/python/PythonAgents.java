@@ -15,7 +15,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -26,8 +27,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PythonAgents {
     private final PythonPool pool;
-    private final Map<String, ScriptRef> byAgent = new ConcurrentHashMap<>();
-    private final Map<String, AgentDescriptor> descriptors = new ConcurrentHashMap<>();
+    private final Map<String, Loaded> byAgent = new ConcurrentHashMap<>();
     private final Map<Framework, PythonFrameworkAdapter> adapters = new EnumMap<>(Framework.class);
     private final AtomicLong versions = new AtomicLong();
     private volatile @Nullable WarmUp warmUp;
@@ -64,19 +64,21 @@ public final class PythonAgents {
             Framework framework = Framework.fromId(String.valueOf(a.get("framework")));
             AgentDescriptor descriptor = new AgentDescriptor(String.valueOf(a.get("name")), framework,
                     String.valueOf(a.get("description")), path.toString());
-            byAgent.put(descriptor.name(), ref);
-            descriptors.put(descriptor.name(), descriptor);
+            byAgent.put(descriptor.name(), new Loaded(descriptor, ref));
             agents.add(adapters.get(framework).agent(descriptor));
         }
         return agents;
     }
 
+    /** An agent and the script version that defines it. */
+    private record Loaded(AgentDescriptor descriptor, ScriptRef script) {}
+
     private ScriptRef script(String agent) {
-        ScriptRef ref = byAgent.get(agent);
-        if (ref == null) {
+        Loaded loaded = byAgent.get(agent);
+        if (loaded == null) {
             throw new GraftException("agent '" + agent + "' was not loaded from a Python script");
         }
-        return ref;
+        return loaded.script();
     }
 
     /** A module name unique to the path, so two scripts with the same file name do not collide. */
@@ -95,15 +97,16 @@ public final class PythonAgents {
         if (budget.isNegative() || budget.isZero()) {
             return;
         }
-        WarmUp w = new WarmUp(pool, List.copyOf(descriptors.values()), this::runOnce, model, budget, Clock.systemUTC());
+        List<AgentDescriptor> agents = byAgent.values().stream().map(Loaded::descriptor).toList();
+        WarmUp w = new WarmUp(pool, agents, this::runOnce, model, budget, Clock.systemUTC());
         pool.prepareEach(w);
         warmUp = w;
     }
 
-    /** Agents whose warm-up stopped because a warm-up run failed (none before {@link #warmUp}). */
-    public Set<String> notWarmedUp() {
+    /** Agents whose warm-up stopped because a warm-up run failed, by name (none before {@link #warmUp}). */
+    public SortedSet<String> notWarmedUp() {
         WarmUp w = warmUp;
-        return w == null ? Set.of() : w.skipped();
+        return w == null ? new TreeSet<>() : w.skipped();
     }
 
     private void runOnce(AgentDescriptor agent, PythonContext context, RunContext run) {

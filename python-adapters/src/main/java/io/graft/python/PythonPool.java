@@ -144,7 +144,9 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
             // Even an Error must not leave the context out of the pool for good.
             if (held && !context.broken()) {
                 prepared.add(context);
-                ready(); // latches readiness when this was the last one
+                if (ready() >= size) {
+                    wasReady = true;
+                }
             }
         }
         return held;
@@ -192,11 +194,7 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
         if (preparer == null) {
             return all.size();
         }
-        int ready = (int) all.stream().filter(prepared::contains).count();
-        if (ready >= size) {
-            wasReady = true;
-        }
-        return ready;
+        return (int) all.stream().filter(prepared::contains).count();
     }
 
     public int idleCount() {

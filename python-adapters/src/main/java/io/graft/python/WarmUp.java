@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -27,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class WarmUp implements PythonPool.Preparer {
     private static final System.Logger LOG = System.getLogger(WarmUp.class.getName());
-    static final String INPUT = "Warm-up run: answer briefly.";
+    private static final String INPUT = "Warm-up run: answer briefly.";
     private static final Duration RUN_TIMEOUT = Duration.ofSeconds(60);
 
     private final PythonPool pool;
@@ -67,21 +69,15 @@ final class WarmUp implements PythonPool.Preparer {
         long end = start + budget.toNanos();
         int runs = 0;
         boolean held = true;
-        warming:
-        while (System.nanoTime() < end) {
+        while (held && !context.broken() && !pool.closed() && System.nanoTime() < end) {
             List<AgentDescriptor> todo = agents.stream().filter(a -> !skipped.contains(a.name())).toList();
             if (todo.isEmpty()) {
                 break;
             }
-            for (AgentDescriptor agent : todo) {
-                if (System.nanoTime() >= end || context.broken() || pool.closed()) {
-                    break warming;
-                }
-                held = pool.yieldToWaitingRuns(context);
-                if (!held || context.broken() || System.nanoTime() >= end) {
-                    break warming; // a lent run may have taken a while
-                }
-                runOnce(context, agent);
+            held = pool.yieldToWaitingRuns(context);
+            // A lent run may have taken a while, or broken the context.
+            if (held && !context.broken() && System.nanoTime() < end) {
+                runOnce(context, todo.get(runs % todo.size()));
                 runs++;
             }
         }
@@ -110,8 +106,8 @@ final class WarmUp implements PythonPool.Preparer {
         }
     }
 
-    /** Agents whose warm-up stopped because a warm-up run failed. */
-    Set<String> skipped() {
-        return Set.copyOf(skipped);
+    /** Agents whose warm-up stopped because a warm-up run failed, by name. */
+    SortedSet<String> skipped() {
+        return new TreeSet<>(skipped);
     }
 }

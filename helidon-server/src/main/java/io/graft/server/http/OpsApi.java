@@ -66,7 +66,7 @@ final class OpsApi implements Http.Resource {
             String detail = h.detail();
             var notWarm = graft.python().notWarmedUp();
             if (!notWarm.isEmpty()) {
-                detail += "; not warmed up (their warm-up run failed, see the log): " + String.join(", ", new java.util.TreeSet<>(notWarm));
+                detail += "; not warmed up (their warm-up run failed, see the log): " + String.join(", ", notWarm);
             }
             checks.put("python", Map.of("status", h.ready() ? "UP" : "DOWN", "detail", detail));
         } else {
