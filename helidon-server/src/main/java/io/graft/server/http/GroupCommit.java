@@ -54,6 +54,18 @@ final class GroupCommit implements AutoCloseable {
 
     /** Applies {@code write} in the next group and waits until it has committed; {@code what} names it in errors. */
     <T> T write(String what, Write<T> write) {
+        try {
+            return submit(what, write).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof StoreException s ? s : new StoreException("cannot " + what, e.getCause());
+        }
+    }
+
+    /**
+     * Queues {@code write} for the next group without waiting; the answer completes once it has
+     * committed, or exceptionally with a {@link StoreException}. Writes apply in the order queued.
+     */
+    <T> CompletableFuture<T> submit(String what, Write<T> write) {
         CompletableFuture<T> done = new CompletableFuture<>();
         accepting.lock();
         try {
@@ -64,11 +76,7 @@ final class GroupCommit implements AutoCloseable {
         } finally {
             accepting.unlock();
         }
-        try {
-            return done.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof StoreException s ? s : new StoreException("cannot " + what, e.getCause());
-        }
+        return done;
     }
 
     /** Writes waiting for the next group. */

@@ -69,8 +69,11 @@ public final class RunService {
     /**
      * Starts a run. Throws {@link AgentNotFoundException} for an unknown agent and
      * {@link RuntimeOverloadedException} when admission is full; nothing is stored then.
+     * The run is stored before this returns, unless {@code waited} (the caller waits for the run's
+     * end and tells no one its id before): then its start is queued, and a short run is stored once,
+     * when it ends ({@link RunStore#insertRunLater}).
      */
-    public StoredRun start(String tenant, RunRequest request) {
+    public StoredRun start(String tenant, RunRequest request, boolean waited) {
         var agent = runtime.find(request.agent())
                 .orElseThrow(() -> new AgentNotFoundException(request.agent(), runtime.agents().stream()
                         .map(io.graft.core.AgentDescriptor::name).toList()));
@@ -83,8 +86,14 @@ public final class RunService {
         StoredRun run = new StoredRun(id, tenant, request.agent(), agent.descriptor().framework().id(), RunStore.RUNNING,
                 request.thread(), request.input(), clock.instant(), Optional.empty(), Optional.empty());
         // The audit record goes in the run's own transaction: one commit less per run, and never one without the other.
-        store.insertRun(run, List.of(new RunStore.AuditRecord(run.createdAt(), tenant, "run.start", id, request.agent())));
-        Live state = new Live(run);
+        var audit = List.of(new RunStore.AuditRecord(run.createdAt(), tenant, "run.start", id, request.agent()));
+        Live state;
+        if (waited) {
+            state = new Live(run, store.insertRunLater(run, audit));
+        } else {
+            store.insertRun(run, audit);
+            state = new Live(run, null);
+        }
         live.put(id, state);
         try {
             state.handle = runtime.submit(task, state::onEvent);
@@ -101,13 +110,18 @@ public final class RunService {
      * (version 4) ids landed on random pages of every index keyed by run id, and H2 rewrote each
      * such page at its next store; time-ordered ones fill the last pages, a few per commit.
      */
-    static String newId(Instant now) {
+    public static String newId(Instant now) {
         UUID random = UUID.randomUUID();
         long msb = now.toEpochMilli() << 16 | 0x7000 | (random.getMostSignificantBits() & 0x0FFF);
         return new UUID(msb, random.getLeastSignificantBits()).toString();
     }
 
+    /** The run as stored, or as it is now while it is in progress (its start may not be stored yet). */
     public Optional<StoredRun> find(String tenant, String id) {
+        Live state = live.get(id);
+        if (state != null && state.run.tenant().equals(tenant)) {
+            return Optional.of(state.run);
+        }
         return store.run(tenant, id);
     }
 
@@ -191,6 +205,8 @@ public final class RunService {
     /** A run in progress: its handle, the events so far, and who listens. */
     private final class Live {
         private final StoredRun run;
+        /** The run's start when it was queued without waiting; it may be stored together with the end. */
+        private final RunStore.@Nullable PendingStart start;
         private volatile RunHandle handle;
         private final List<StoredEvent> events = new ArrayList<>();
         /** Events not yet in the store: written in batches, and with the run's end in one transaction. */
@@ -199,8 +215,9 @@ public final class RunService {
         private final CompletableFuture<StoredRun> stored = new CompletableFuture<>();
         private boolean done;
 
-        Live(StoredRun run) {
+        Live(StoredRun run, RunStore.@Nullable PendingStart start) {
             this.run = run;
+            this.start = start;
         }
 
         synchronized boolean subscribe(Feed feed, long afterSeq) {
@@ -252,7 +269,7 @@ public final class RunService {
                 // finished event is published and before waiters see the result, so a client that
                 // reads the run after either sees it finished with all its events.
                 try {
-                    store.finishRun(run, end.status(), end.finishedAt().orElseThrow(), json, unsaved, usage(run.tenant(), result));
+                    store.finishRun(run, start, end.status(), end.finishedAt().orElseThrow(), json, unsaved, usage(run.tenant(), result));
                     saved = true;
                 } catch (StoreException failed) {
                     LOG.log(System.Logger.Level.ERROR, "cannot store the end of run " + run.id(), failed);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs, their events, threads and audit records in a relational database through plain JDBC.
@@ -36,6 +37,7 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     public static final String RUNNING = "RUNNING";
     /** Reads at once; more wait. Reads are short, and the writer has a connection of its own. */
     private static final int READERS = 8;
+    private static final System.Logger LOG = System.getLogger(RunStore.class.getName());
 
     private final String url;
     private final String user;
@@ -163,14 +165,70 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     /** Stores a new run and its audit records in one transaction. */
     public void insertRun(StoredRun run, List<AuditRecord> audit) {
         writer.write("store run " + run.id(), s -> {
-            s.update("insert into runs(id, tenant, agent, framework, status, thread_id, input, created_at) values (?,?,?,?,?,?,?,?)",
-                    run.id(), run.tenant(), run.agent(), run.framework(), run.status(), run.thread(), run.input(),
-                    ts(run.createdAt()));
-            for (AuditRecord a : audit) {
-                insertAudit(s, a);
-            }
+            insertStart(s, run, audit);
             return null;
         });
+    }
+
+    /**
+     * A run's start queued by {@link #insertRunLater} and not waited for. If the run has ended by
+     * the time the writer gets to the start, the start is stored as ended, with the run's events
+     * and usage, and {@link #finishRun} has nothing left to write.
+     */
+    public static final class PendingStart {
+        private final StoredRun run;
+        private final List<AuditRecord> audit;
+        /** Set by {@link #finishRun} before it queues its own write. */
+        private volatile @Nullable End end;
+        /** Whether the start's write stored the end too; read and written on the writer thread only. */
+        private boolean endStored;
+
+        private PendingStart(StoredRun run, List<AuditRecord> audit) {
+            this.run = run;
+            this.audit = audit;
+        }
+    }
+
+    /** A run's end as it is written: what changes in its row, its last events (encoded) and its usage. */
+    private record End(String status, Instant at, String resultJson, @Nullable EventChunk events, List<ProviderUse> usage) {}
+
+    /**
+     * Queues a new run and its audit records without waiting for them to commit, for a run whose
+     * caller waits for its end anyway: a short run is then stored once, ended, instead of inserted
+     * and updated, often in one commit instead of two. Until the start is stored the run is not in
+     * listings, and a crash loses it without a trace (its client has had no answer). A write that
+     * fails is logged, and the run's {@link #finishRun} fails.
+     */
+    public PendingStart insertRunLater(StoredRun run, List<AuditRecord> audit) {
+        PendingStart start = new PendingStart(run, audit);
+        writer.submit("store run " + run.id(), s -> {
+            start.endStored = false; // a group that failed may run this write again
+            End end = start.end;
+            if (end == null) {
+                insertStart(s, run, audit);
+            } else {
+                insertStart(s, new StoredRun(run.id(), run.tenant(), run.agent(), run.framework(), end.status(), run.thread(),
+                        run.input(), run.createdAt(), Optional.of(end.at()), Optional.of(end.resultJson())), audit);
+                insertEndRows(s, run, end);
+            }
+            start.endStored = end != null;
+            return null;
+        }).exceptionally(failed -> {
+            LOG.log(System.Logger.Level.ERROR, "cannot store the start of run " + run.id(), failed);
+            return null;
+        });
+        return start;
+    }
+
+    private static void insertStart(StoreSession s, StoredRun run, List<AuditRecord> audit) throws SQLException {
+        s.update("""
+                insert into runs(id, tenant, agent, framework, status, thread_id, input, created_at, finished_at, result)
+                values (?,?,?,?,?,?,?,?,?,?)""", run.id(), run.tenant(), run.agent(), run.framework(), run.status(),
+                run.thread(), run.input(), ts(run.createdAt()), run.finishedAt().map(RunStore::ts).orElse(null),
+                run.result().orElse(null));
+        for (AuditRecord a : audit) {
+            insertAudit(s, a);
+        }
     }
 
     /** Removes a run that could not start, with its start's audit record: it never ran. */
@@ -184,23 +242,40 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     }
 
     public void finishRun(StoredRun run, String status, Instant at, String resultJson) {
-        finishRun(run, status, at, resultJson, List.of(), List.of());
+        finishRun(run, null, status, at, resultJson, List.of(), List.of());
     }
 
-    /** Stores a run's last events, its end and what its model calls used in one transaction. */
-    public void finishRun(StoredRun run, String status, Instant at, String resultJson, List<StoredEvent> events,
-            List<ProviderUse> usage) {
+    /**
+     * Stores a run's last events, its end and what its model calls used in one transaction;
+     * {@code start} is the run's start when it was queued by {@link #insertRunLater}.
+     */
+    public void finishRun(StoredRun run, @Nullable PendingStart start, String status, Instant at, String resultJson,
+            List<StoredEvent> events, List<ProviderUse> usage) {
+        End end = new End(status, at, resultJson, EventChunk.of(events), usage);
+        if (start != null) {
+            start.end = end;
+        }
         writer.write("finish run " + run.id(), s -> {
-            insertEvents(s, run.id(), events);
-            s.update("update runs set status = ?, finished_at = ?, result = ? where id = ?", status, ts(at), resultJson, run.id());
-            for (ProviderUse u : usage) {
-                s.update("""
-                        insert into run_usage(run_id, provider, tenant, agent, finished_at, calls, input_tokens, output_tokens,
-                          cost_usd) values (?,?,?,?,?,?,?,?,?)""", run.id(), u.provider(), run.tenant(), run.agent(), ts(at),
-                        u.calls(), u.inputTokens(), u.outputTokens(), u.costUsd());
+            if (start != null && start.endStored) {
+                return null;
             }
+            if (s.update("update runs set status = ?, finished_at = ?, result = ? where id = ?", status, ts(at), resultJson,
+                    run.id()) != 1) {
+                throw new SQLException("run " + run.id() + " is not in the store (its start was not stored)");
+            }
+            insertEndRows(s, run, end);
             return null;
         });
+    }
+
+    private static void insertEndRows(StoreSession s, StoredRun run, End end) throws SQLException {
+        insertEvents(s, run.id(), end.events());
+        for (ProviderUse u : end.usage()) {
+            s.update("""
+                    insert into run_usage(run_id, provider, tenant, agent, finished_at, calls, input_tokens, output_tokens,
+                      cost_usd) values (?,?,?,?,?,?,?,?,?)""", run.id(), u.provider(), run.tenant(), run.agent(), ts(end.at()),
+                    u.calls(), u.inputTokens(), u.outputTokens(), u.costUsd());
+        }
     }
 
     /** The tenant's usage of runs that finished in [from, to), summed per group, ordered by the group's key. */
@@ -216,16 +291,24 @@ public final class RunStore implements AutoCloseable, MeterBinder {
 
     /** Stores events of a run in progress in one transaction. */
     public void appendEvents(String runId, List<StoredEvent> events) {
+        EventChunk chunk = EventChunk.of(events); // encoded here, not on the writer, which every run waits for
         writer.write("store events of run " + runId, s -> {
-            insertEvents(s, runId, events);
+            insertEvents(s, runId, chunk);
             return null;
         });
     }
 
-    private static void insertEvents(StoreSession s, String runId, List<StoredEvent> events) throws SQLException {
-        if (!events.isEmpty()) {
+    /** Events of one run as one row: their first and last seq and their encoding (see {@link #encode}). */
+    private record EventChunk(long firstSeq, long lastSeq, String encoded) {
+        static @Nullable EventChunk of(List<StoredEvent> events) {
+            return events.isEmpty() ? null : new EventChunk(events.getFirst().seq(), events.getLast().seq(), encode(events));
+        }
+    }
+
+    private static void insertEvents(StoreSession s, String runId, @Nullable EventChunk chunk) throws SQLException {
+        if (chunk != null) {
             s.update("insert into run_event_chunks(run_id, first_seq, last_seq, events) values (?,?,?,?)",
-                    runId, events.getFirst().seq(), events.getLast().seq(), encode(events));
+                    runId, chunk.firstSeq(), chunk.lastSeq(), chunk.encoded());
         }
     }
 
@@ -382,6 +465,11 @@ public final class RunStore implements AutoCloseable, MeterBinder {
             }
             readers.release();
         }
+    }
+
+    /** The store's one writer; tests hold it to decide what a group holds. */
+    GroupCommit writer() {
+        return writer;
     }
 
     /** How the writer groups: writes and transactions committed (their ratio is the mean group size), writes waiting. */

@@ -77,7 +77,9 @@ final class RunsApi implements Http.Resource {
             throw ApiException.badField("stream", "give either 'wait' or 'stream', not both");
         }
         RunRequest request = new RunRequest(agent, input, inputs, thread, timeout, f.strings("metadata"));
-        StoredRun run = runs.start(caller.tenant(), request); // stored with its audit record
+        // Stored with its audit record before anyone learns its id: at once for a stream or a 202,
+        // at the latest with its end for a waited run.
+        StoredRun run = runs.start(caller.tenant(), request, wait);
         res.header(HeaderNames.LOCATION, "/v1/runs/" + run.id());
         if (stream) {
             // A client that leaves a stream it started stops the run, unless it asked the run to continue.

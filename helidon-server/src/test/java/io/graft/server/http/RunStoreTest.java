@@ -2,11 +2,23 @@ package io.graft.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.graft.server.http.RunStore.AuditRecord;
+import io.graft.server.http.RunStore.ProviderUse;
 import io.graft.server.http.RunStore.StoredEvent;
+import io.graft.server.http.RunStore.StoredRun;
+import io.graft.server.http.RunStore.UsageGroup;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class RunStoreTest {
@@ -38,6 +50,88 @@ class RunStoreTest {
             assertEquals(List.of("b", "c", "d"), store.events("r", 1).stream().map(StoredEvent::type).toList());
             assertEquals(List.of("d"), store.events("r", 3).stream().map(StoredEvent::type).toList());
             assertEquals(List.of(), store.events("r", 4));
+        }
+    }
+
+    private static final Instant T0 = Instant.parse("2026-11-23T16:00:00Z");
+    private static final List<StoredEvent> EVENTS = List.of(new StoredEvent(1, "run_started", "{}"),
+            new StoredEvent(2, "finished", "{\"output\": \"4\"}"));
+    private static final List<ProviderUse> USAGE = List.of(new ProviderUse("scripted", 2, 30, 7, 0.0));
+
+    private static StoredRun running(String id, String agent) {
+        return new StoredRun(id, "t", agent, "native", RunStore.RUNNING, "", "2 + 2", T0, Optional.empty(), Optional.empty());
+    }
+
+    private static List<AuditRecord> audit(StoredRun run) {
+        return List.of(new AuditRecord(T0, "t", "run.start", run.id(), run.agent()));
+    }
+
+    private static void finish(RunStore store, StoredRun run, RunStore.PendingStart start) {
+        store.finishRun(run, start, "COMPLETED", T0.plusMillis(3), "{\"output\": \"4\"}", EVENTS, USAGE);
+    }
+
+    /** The run as a waited run ends: finished, with its result, both events, its usage and its audit record. */
+    private static void assertStoredEnded(RunStore store, StoredRun run) {
+        StoredRun stored = store.run("t", run.id()).orElseThrow();
+        assertEquals("COMPLETED", stored.status());
+        assertEquals(Optional.of(T0.plusMillis(3)), stored.finishedAt());
+        assertEquals(Optional.of("{\"output\": \"4\"}"), stored.result());
+        assertEquals(EVENTS, store.events(run.id(), 0));
+        var usage = store.usage("t", T0, T0.plusSeconds(1), UsageGroup.TOTAL).getFirst();
+        assertEquals(List.of(1L, 2L, 30L, 7L), List.of(usage.runs(), usage.calls(), usage.inputTokens(), usage.outputTokens()));
+        assertEquals(List.of("run.start " + run.id()),
+                store.auditRecords("t", 10).stream().map(a -> a.get("action") + " " + a.get("target")).toList());
+    }
+
+    @Test
+    void aWaitedRunThatEndsBeforeItsStartIsWrittenIsStoredOnceAsEndedInOneGroup() throws Exception {
+        try (RunStore store = new RunStore("jdbc:h2:mem:late-start;DB_CLOSE_DELAY=-1", "sa", "");
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch holding = new CountDownLatch(1);
+            Future<?> held = pool.submit(() -> store.writer().write("hold", s -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            assertTrue(holding.await(10, TimeUnit.SECONDS));
+            long commits = store.writer().commits();
+            StoredRun run = running("r1", "calc");
+            RunStore.PendingStart start = store.insertRunLater(run, audit(run));
+            Future<?> finished = pool.submit(() -> finish(store, run, start));
+            TestServer.await(() -> store.writer().queued() == 2); // the start, then the end
+            release.countDown();
+            held.get(10, TimeUnit.SECONDS);
+            finished.get(10, TimeUnit.SECONDS);
+            assertEquals(commits + 2, store.writer().commits()); // the held write's group, then one for the run
+            assertStoredEnded(store, run);
+        }
+    }
+
+    @Test
+    void aWaitedRunWhoseStartIsStoredFirstShowsAsRunningAndIsUpdatedAtItsEnd() {
+        try (RunStore store = new RunStore("jdbc:h2:mem:early-start;DB_CLOSE_DELAY=-1", "sa", "")) {
+            StoredRun run = running("r2", "calc");
+            RunStore.PendingStart start = store.insertRunLater(run, audit(run));
+            store.writer().write("after the start", s -> null); // writes apply in order: the start has committed
+            assertEquals(RunStore.RUNNING, store.run("t", run.id()).orElseThrow().status());
+            finish(store, run, start);
+            assertStoredEnded(store, run);
+        }
+    }
+
+    @Test
+    void aWaitedRunWhoseStartCannotBeStoredFailsAtItsEndNamingTheRun() {
+        try (RunStore store = new RunStore("jdbc:h2:mem:bad-start;DB_CLOSE_DELAY=-1", "sa", "")) {
+            StoredRun run = running("r3", "a".repeat(300)); // longer than the agent column allows
+            RunStore.PendingStart start = store.insertRunLater(run, audit(run));
+            var e = assertThrows(StoreException.class, () -> finish(store, run, start));
+            assertTrue(e.getMessage().contains("run r3 is not in the store"), e.getMessage());
+            assertEquals(Optional.empty(), store.run("t", run.id()));
         }
     }
 }
