@@ -18,6 +18,14 @@ for name, value in (("CREWAI_DISABLE_TELEMETRY", "true"), ("CREWAI_TRACING_ENABL
 # context gets its own directory, removed with the context; an absolute name is used as is.
 os.environ["CREWAI_STORAGE_DIR"] = os.path.join(os.environ["GRAFT_CONTEXT_DIR"], "crewai")
 
+# A fresh data directory makes every context a "first execution" to CrewAI, which then registers
+# its trace listener's ~100 event handlers in case first-time traces are to be collected (they are
+# not: tracing is off above), and each of them is dispatched on every event of every kickoff. The
+# user-data file records what `crewai traces disable` records: first execution done, no consent.
+os.makedirs(os.environ["CREWAI_STORAGE_DIR"], exist_ok=True)
+with open(os.path.join(os.environ["CREWAI_STORAGE_DIR"], ".crewai_user.json"), "w") as f:
+    f.write('{"first_execution_done": true, "trace_consent": false}')
+
 # urllib3 warns on import that GraalPy's ssl module is backed by Java's JSSE rather than
 # OpenSSL; TLS works, and the warning would otherwise print once per context.
 warnings.filterwarnings("ignore", message="urllib3 v2 only supports OpenSSL")

@@ -7,6 +7,7 @@ from typing import Any
 from crewai.events.types.llm_events import LLMCallType
 from crewai.llms.base_llm import BaseLLM, llm_call_context
 from crewai.tools import BaseTool
+from crewai.utilities.message_utils import message_content_text
 from pydantic import ConfigDict, Field
 
 from graft import _bridge
@@ -107,6 +108,14 @@ class GraftCrewLLM(BaseLLM):
 
     def get_context_window_size(self) -> int:
         return self.context_window
+
+    def get_input_tokens_count(self, messages, tools=None, response_model=None) -> int:
+        # BaseLLM's fallback is the same estimate (a token per four characters), but it logs a
+        # warning on every call, i.e. several lines per kickoff in the server's log. Providers
+        # without a native count are invited to override it.
+        if isinstance(messages, str):
+            return (len(messages) + 3) // 4
+        return (sum(len(message_content_text(m)) for m in messages) + 3) // 4
 
 
 def to_wire(message):
