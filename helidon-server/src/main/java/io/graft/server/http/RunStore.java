@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  * keeps CLOBs in a separate LOB store, which cost more than the rest of a run's writes together.
  *
  * <p>Every write goes through one writer ({@link GroupCommit}) that commits the writes of many
- * concurrent runs together; each write method returns once its own write has committed. Reads use
- * a few sessions of their own and see every write that has returned.
+ * concurrent runs together; each write method returns once its own write has committed, except
+ * {@link #insertRunLater}, which only queues. Reads use a few sessions of their own and see every
+ * write that has returned.
  */
 public final class RunStore implements AutoCloseable, MeterBinder {
     /** Status of a run that was in progress when the server stopped without finishing it. */
