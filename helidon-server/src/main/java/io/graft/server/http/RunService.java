@@ -260,8 +260,7 @@ public final class RunService {
 
         private void finish(AgentResult result) {
             String json = Json.write(ResultJson.result(result));
-            StoredRun end = new StoredRun(run.id(), run.tenant(), run.agent(), run.framework(), result.status().name(),
-                    run.thread(), run.input(), run.createdAt(), Optional.of(clock.instant()), Optional.of(json));
+            StoredRun end = run.ended(result.status().name(), clock.instant(), json);
             boolean saved = false;
             synchronized (this) {
                 StoredEvent last = next(FINISHED, json);

@@ -50,7 +50,12 @@ public final class RunStore implements AutoCloseable, MeterBinder {
 
     /** A stored run; {@code result} is the result's JSON once it finished. */
     public record StoredRun(String id, String tenant, String agent, String framework, String status, String thread,
-            String input, Instant createdAt, Optional<Instant> finishedAt, Optional<String> result) {}
+            String input, Instant createdAt, Optional<Instant> finishedAt, Optional<String> result) {
+        /** This run as it is once it has ended with {@code status} at {@code at}. */
+        public StoredRun ended(String status, Instant at, String result) {
+            return new StoredRun(id, tenant, agent, framework, status, thread, input, createdAt, Optional.of(at), Optional.of(result));
+        }
+    }
 
     /** One event of a run's stream; {@code seq} counts from 1 and is the SSE event id. */
     public record StoredEvent(long seq, String type, String data) {}
@@ -177,17 +182,12 @@ public final class RunStore implements AutoCloseable, MeterBinder {
      * and usage, and {@link #finishRun} has nothing left to write.
      */
     public static final class PendingStart {
-        private final StoredRun run;
-        private final List<AuditRecord> audit;
         /** Set by {@link #finishRun} before it queues its own write. */
         private volatile @Nullable End end;
         /** Whether the start's write stored the end too; read and written on the writer thread only. */
         private boolean endStored;
 
-        private PendingStart(StoredRun run, List<AuditRecord> audit) {
-            this.run = run;
-            this.audit = audit;
-        }
+        private PendingStart() {}
     }
 
     /** A run's end as it is written: what changes in its row, its last events (encoded) and its usage. */
@@ -201,15 +201,14 @@ public final class RunStore implements AutoCloseable, MeterBinder {
      * fails is logged, and the run's {@link #finishRun} fails.
      */
     public PendingStart insertRunLater(StoredRun run, List<AuditRecord> audit) {
-        PendingStart start = new PendingStart(run, audit);
+        PendingStart start = new PendingStart();
         writer.submit("store run " + run.id(), s -> {
             start.endStored = false; // a group that failed may run this write again
             End end = start.end;
             if (end == null) {
                 insertStart(s, run, audit);
             } else {
-                insertStart(s, new StoredRun(run.id(), run.tenant(), run.agent(), run.framework(), end.status(), run.thread(),
-                        run.input(), run.createdAt(), Optional.of(end.at()), Optional.of(end.resultJson())), audit);
+                insertStart(s, run.ended(end.status(), end.at(), end.resultJson()), audit);
                 insertEndRows(s, run, end);
             }
             start.endStored = end != null;
