@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code graft serve}: the runtime, the agents directory, the run store and the Helidon WebServer,
@@ -35,7 +36,6 @@ import java.util.Map;
  */
 public final class GraftServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GraftServer.class.getName());
-    private static final System.Logger ACCESS = System.getLogger("io.graft.server.access");
 
     private final Graft graft;
     private final RunStore store;
@@ -46,6 +46,7 @@ public final class GraftServer implements AutoCloseable {
     private final int interrupted;
     private final WebServer server;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final @Nullable AccessLog accessLog;
 
     private GraftServer(ServerSettings settings, Path home, Clock clock) {
         AgentRuntime.Builder builder = AgentRuntime.builder(ChatModels.fromSpec(settings.model(), home))
@@ -87,6 +88,7 @@ public final class GraftServer implements AutoCloseable {
                 new RunsApi(runs, store, bodies, settings.maxTimeout(), clock),
                 new WorkflowsApi(runtime, catalog, bodies, store, clock),
                 new MemoryApi(runtime.memory(), bodies, store, clock));
+        this.accessLog = AccessLog.open(settings.accessLog());
         Errors errors = new Errors(settings.retryAfter());
         ApiKeys keys = new ApiKeys(settings.apiKeys());
         this.server = WebServer.builder()
@@ -151,7 +153,7 @@ public final class GraftServer implements AutoCloseable {
             String method = req.prologue().method().text();
             Timer.builder("graft.http.requests").tags("method", method, "status", Integer.toString(status))
                     .register(prometheus).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-            if (ACCESS.isLoggable(System.Logger.Level.INFO)) {
+            if (accessLog != null) {
                 Map<String, Object> line = new LinkedHashMap<>();
                 line.put("ts", java.time.Instant.now().toString());
                 line.put("method", method);
@@ -160,7 +162,7 @@ public final class GraftServer implements AutoCloseable {
                 line.put("ms", nanos / 1e6);
                 line.put("tenant", req.context().get(Principal.class).map(Principal::tenant).orElse(null));
                 line.put("remote", req.remotePeer().host());
-                ACCESS.log(System.Logger.Level.INFO, Json.write(line));
+                accessLog.add(Json.write(line));
             }
         }
     }
@@ -192,6 +194,9 @@ public final class GraftServer implements AutoCloseable {
         runs.cancelAll();
         graft.close();
         store.close();
+        if (accessLog != null) {
+            accessLog.close();
+        }
         gc.close();
         prometheus.close();
     }

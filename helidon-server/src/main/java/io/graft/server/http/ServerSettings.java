@@ -31,10 +31,12 @@ import java.util.Optional;
  * @param apiKeys the keys that may call the API; none means an open server (bind it to loopback)
  * @param memoryEnabled whether agents (and {@code /v1/memory}) have a memory store
  * @param memoryDir where the native memory store keeps its collections
+ * @param accessLog where the access log goes: {@code stdout}, {@code off} or a file (appended to)
  */
 public record ServerSettings(String host, int port, Path agentsDir, boolean watch, String model, String databaseUrl,
         int maxInFlight, long maxBodyBytes, Duration retryAfter, Duration maxTimeout, int pythonPoolSize,
-        Duration pythonWarmUp, String pythonWarmUpModel, List<ApiKeys.Key> apiKeys, boolean memoryEnabled, Path memoryDir) {
+        Duration pythonWarmUp, String pythonWarmUpModel, List<ApiKeys.Key> apiKeys, boolean memoryEnabled, Path memoryDir,
+        String accessLog) {
 
     public ServerSettings {
         apiKeys = List.copyOf(apiKeys);
@@ -74,6 +76,10 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
         boolean memory = r.bool("memory.enabled", "GRAFT_MEMORY_ENABLED", true);
         // The same variable and default as the CLI's (Graft.memoryDir()), so both see the same memories.
         Path memoryDir = home.resolve(r.string("memory.dir", "GRAFT_MEMORY_DIR", "data/memory")).toAbsolutePath().normalize();
+        String accessLog = r.string("log.access", "GRAFT_ACCESS_LOG", AccessLog.STDOUT);
+        if (!accessLog.equals(AccessLog.STDOUT) && !accessLog.equals(AccessLog.OFF)) {
+            accessLog = home.resolve(accessLog).toAbsolutePath().normalize().toString();
+        }
         List<ApiKeys.Key> keys = new ArrayList<>();
         for (Config k : g.get("auth.keys").asNodeList().orElse(List.of())) {
             keys.add(key(k.get("tenant").asString().orElse(""), k.get("sha256").asString().orElse(""),
@@ -91,7 +97,7 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
             }
         }
         return new ServerSettings(host, port, agents, watch, model, db, inFlight, body, Duration.ofSeconds(retry),
-                Duration.ofSeconds(maxTimeout), pool, Duration.ofSeconds(warmUp), warmUpModel, keys, memory, memoryDir);
+                Duration.ofSeconds(maxTimeout), pool, Duration.ofSeconds(warmUp), warmUpModel, keys, memory, memoryDir, accessLog);
     }
 
     private static ApiKeys.Key key(String tenant, String sha256, boolean admin, String where) {
@@ -107,7 +113,7 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
 
     public ServerSettings withPort(int port) {
         return new ServerSettings(host, port, agentsDir, watch, model, databaseUrl, maxInFlight, maxBodyBytes, retryAfter,
-                maxTimeout, pythonPoolSize, pythonWarmUp, pythonWarmUpModel, apiKeys, memoryEnabled, memoryDir);
+                maxTimeout, pythonPoolSize, pythonWarmUp, pythonWarmUpModel, apiKeys, memoryEnabled, memoryDir, accessLog);
     }
 
     /** Looks a setting up in the environment first, then in the file. */

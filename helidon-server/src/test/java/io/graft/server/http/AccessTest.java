@@ -39,6 +39,26 @@ class AccessTest {
     }
 
     @Test
+    void everyRequestIsOneJsonLineInTheAccessLogWithItsTenant() throws Exception {
+        try (TestServer t = withKeys()) {
+            assertEquals(200, t.as("acme-user-key").get("/v1/agents").status());
+            assertEquals(401, t.as("wrong").get("/v1/runs").status());
+            assertEquals(200, t.as("").get("/health/live").status());
+        } // closing writes every queued line
+        List<String> lines = java.nio.file.Files.readAllLines(dir.resolve("access.log"));
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        List<Map<String, Object>> entries = lines.stream().map(l -> Json.readMap(l, "access log line")).toList();
+        assertEquals(java.util.Set.of("GET /v1/agents 200 acme", "GET /v1/runs 401 null", "GET /health/live 200 null"),
+                entries.stream().map(e -> e.get("method") + " " + e.get("path") + " " + e.get("status") + " " + e.get("tenant"))
+                        .collect(java.util.stream.Collectors.toSet()));
+        for (Map<String, Object> e : entries) {
+            assertEquals("127.0.0.1", e.get("remote"));
+            assertTrue(e.get("ts") instanceof String ts && java.time.Instant.parse(ts) != null, e.toString());
+            assertTrue(e.get("ms") instanceof Number ms && ms.doubleValue() >= 0, e.toString());
+        }
+    }
+
+    @Test
     void anotherTenantsRunsAndThreadsAnswer404() {
         try (TestServer t = withKeys()) {
             var run = t.as("acme-user-key").post("/v1/runs", """

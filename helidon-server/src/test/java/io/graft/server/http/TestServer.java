@@ -71,7 +71,8 @@ final class TestServer implements AutoCloseable {
                 "GRAFT_AGENTS_DIR", agents.toString(),
                 "GRAFT_MODEL", "scripted:" + EXAMPLE.resolve("scripted.json"),
                 "GRAFT_DATABASE_URL", "jdbc:h2:file:" + dir.resolve("db/graft"),
-                "GRAFT_MEMORY_DIR", dir.resolve("memory").toString()));
+                "GRAFT_MEMORY_DIR", dir.resolve("memory").toString(),
+                "GRAFT_ACCESS_LOG", dir.resolve("access.log").toString()));
         vars.putAll(env);
         this.settings = tweak.apply(ServerSettings.load(Optional.empty(), vars, ROOT));
         this.server = GraftServer.start(settings, ROOT);
