@@ -43,6 +43,10 @@ final class DemoCommand {
         out.println();
         // The demo runs its agents one after the other: one context serves them all.
         try (Graft graft = new Graft(model, PythonSettings.fromSystem().withPoolSize(1).withWarmFrameworks(List.of("langchain")))) {
+            // Importing LangChain and LangGraph into a fresh GraalPy context takes a minute or two on 2 cores.
+            out.println("Starting GraalPy and importing LangChain and LangGraph"
+                    + " (a minute or two on 2 cores; the runs after that are fast)...");
+            out.flush();
             long t0 = System.nanoTime();
             List<Agent> agents = new ArrayList<>(graft.load(nativeAgent));
             agents.addAll(graft.load(graphAgent));
