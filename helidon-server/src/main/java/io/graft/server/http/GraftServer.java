@@ -49,6 +49,7 @@ public final class GraftServer implements AutoCloseable {
     private final @Nullable AccessLog accessLog;
 
     private GraftServer(ServerSettings settings, Path home, Clock clock) {
+        this.accessLog = AccessLog.open(settings.accessLog()); // first: a bad path fails before anything is opened
         AgentRuntime.Builder builder = AgentRuntime.builder(ChatModels.fromSpec(settings.model(), home))
                 .maxInFlight(settings.maxInFlight())
                 .clock(clock);
@@ -88,7 +89,6 @@ public final class GraftServer implements AutoCloseable {
                 new RunsApi(runs, store, bodies, settings.maxTimeout(), clock),
                 new WorkflowsApi(runtime, catalog, bodies, store, clock),
                 new MemoryApi(runtime.memory(), bodies, store, clock));
-        this.accessLog = AccessLog.open(settings.accessLog());
         Errors errors = new Errors(settings.retryAfter());
         ApiKeys keys = new ApiKeys(settings.apiKeys());
         this.server = WebServer.builder()

@@ -1,15 +1,21 @@
 package io.graft.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.graft.core.GraftException;
 import io.graft.core.json.Json;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,17 +51,25 @@ class AccessTest {
             assertEquals(401, t.as("wrong").get("/v1/runs").status());
             assertEquals(200, t.as("").get("/health/live").status());
         } // closing writes every queued line
-        List<String> lines = java.nio.file.Files.readAllLines(dir.resolve("access.log"));
+        List<String> lines = Files.readAllLines(dir.resolve("access.log"));
         assertEquals(3, lines.size(), String.join("\n", lines));
         List<Map<String, Object>> entries = lines.stream().map(l -> Json.readMap(l, "access log line")).toList();
-        assertEquals(java.util.Set.of("GET /v1/agents 200 acme", "GET /v1/runs 401 null", "GET /health/live 200 null"),
+        assertEquals(Set.of("GET /v1/agents 200 acme", "GET /v1/runs 401 null", "GET /health/live 200 null"),
                 entries.stream().map(e -> e.get("method") + " " + e.get("path") + " " + e.get("status") + " " + e.get("tenant"))
-                        .collect(java.util.stream.Collectors.toSet()));
+                        .collect(Collectors.toSet()));
         for (Map<String, Object> e : entries) {
             assertEquals("127.0.0.1", e.get("remote"));
-            assertTrue(e.get("ts") instanceof String ts && java.time.Instant.parse(ts) != null, e.toString());
+            assertTrue(e.get("ts") instanceof String ts && Instant.parse(ts) != null, e.toString());
             assertTrue(e.get("ms") instanceof Number ms && ms.doubleValue() >= 0, e.toString());
         }
+    }
+
+    @Test
+    void anAccessLogThatCannotBeOpenedIsAClearErrorAtStart() throws Exception {
+        Files.createDirectories(dir.resolve("logs-dir"));
+        var e = assertThrows(GraftException.class,
+                () -> new TestServer(dir, s -> s, Map.of("GRAFT_ACCESS_LOG", dir.resolve("logs-dir").toString())));
+        assertTrue(e.getMessage().startsWith("cannot open the access log " + dir.resolve("logs-dir")), e.getMessage());
     }
 
     @Test
