@@ -7,7 +7,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +21,8 @@ import org.jspecify.annotations.Nullable;
  * The access log: one JSON object per request, one per line, on standard output or appended to a
  * file. Requests hand their line to a queue and a thread of its own writes them in batches (what
  * gathered within {@value #LINGER_MILLIS} ms of a first line), so no request waits for the terminal
- * or the disk. Nothing is dropped: when the writer falls behind by
- * {@value #QUEUED} lines, requests wait for room. {@link #close} writes what is queued.
+ * or the disk. Nothing is dropped: when the writer falls behind by {@value #QUEUED} lines, requests
+ * wait for room. {@link #close} writes what is queued.
  */
 final class AccessLog implements AutoCloseable {
     static final String STDOUT = "stdout";
@@ -57,7 +56,7 @@ final class AccessLog implements AutoCloseable {
                         Files.createDirectories(file.getParent());
                     }
                     yield new AccessLog(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), true);
-                } catch (IOException | UncheckedIOException e) {
+                } catch (IOException e) {
                     throw new GraftException("cannot open the access log " + file + ": " + e.getMessage(), e);
                 }
             }
