@@ -10,6 +10,8 @@ from langgraph.prebuilt import ToolNode, tools_condition
 
 import graft
 
+AGENT_NAME = "units-graph"
+
 
 @tool
 def celsius_to_fahrenheit(celsius: float) -> str:

@@ -5,6 +5,8 @@ from langchain_core.prompts import ChatPromptTemplate
 
 import graft
 
+AGENT_NAME = "one-sentence-lcel"
+
 prompt = ChatPromptTemplate.from_messages([
     ("system", "You answer in one short sentence."),
     ("human", "{input}"),

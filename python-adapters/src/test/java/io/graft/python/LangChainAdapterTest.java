@@ -45,7 +45,7 @@ class LangChainAdapterTest {
     @Test
     void anLcelChainAnswersThroughTheJavaModel() {
         try (AgentRuntime runtime = exampleRuntime("lcel_chain")) {
-            AgentResult r = runtime.run(AgentTask.of("agent", "What is Graft?"));
+            AgentResult r = runtime.run(AgentTask.of("one-sentence-lcel", "What is Graft?"));
             assertEquals(RunStatus.COMPLETED, r.status(), () -> r.error().toString());
             assertEquals(Framework.LANGCHAIN, r.framework());
             assertTrue(r.output().startsWith("Graft runs LangChain"), r.output());
@@ -95,7 +95,7 @@ class LangChainAdapterTest {
     @Test
     void aHandBuiltGraphRunsPythonAndJavaToolsInItsToolNode() {
         try (AgentRuntime runtime = exampleRuntime("langgraph_tool_graph")) {
-            AgentResult r = runtime.run(AgentTask.of("agent", "What is 21.5 C in F, and back?"));
+            AgentResult r = runtime.run(AgentTask.of("units-graph", "What is 21.5 C in F, and back?"));
             assertEquals(RunStatus.COMPLETED, r.status(), () -> r.error().toString());
             List<Step.ToolExecution> tools = toolSteps(r);
             assertEquals(2, tools.size(), tools::toString);

@@ -130,6 +130,12 @@ public final class AgentCatalog implements AutoCloseable {
         }
         try {
             List<Agent> agents = graft.define(file);
+            Optional<String> taken = takenElsewhere(file, agents);
+            if (taken.isPresent()) {
+                problems.put(file, new Problem(file.toString(), Optional.empty(), taken.get()));
+                LOG.log(System.Logger.Level.WARNING, "agent definition not loaded: {0}", taken.get());
+                return false;
+            }
             install(file, agents, hash);
             return true;
         } catch (AgentDefinitionException e) {
@@ -141,6 +147,23 @@ public final class AgentCatalog implements AutoCloseable {
             problems.put(file, new Problem(file.toString(), Optional.empty(), e.getMessage()));
             return false;
         }
+    }
+
+    /**
+     * Why {@code file} may not define {@code agents}: a name another file already defines. Without
+     * this check the file loaded later silently took the name, and the other file's agent could no
+     * longer be run. The file loaded first (files load in name order) keeps it.
+     */
+    private Optional<String> takenElsewhere(Path file, List<Agent> agents) {
+        for (Agent agent : agents) {
+            Optional<Path> owner = fileOf(agent.name());
+            if (owner.isPresent() && !owner.get().equals(file)) {
+                return Optional.of(dir.relativize(file) + " defines agent '" + agent.name() + "', which "
+                        + dir.relativize(owner.get()) + " already defines; rename it in one of the two files"
+                        + " (AGENT_NAME in a Python script)");
+            }
+        }
+        return Optional.empty();
     }
 
     private void install(Path file, List<Agent> agents, String hash) {

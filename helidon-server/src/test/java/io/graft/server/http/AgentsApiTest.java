@@ -3,6 +3,7 @@ package io.graft.server.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.graft.core.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -104,6 +105,21 @@ class AgentsApiTest {
         assertEquals("changed", t.get("/v1/agents/watched").json().get("description"));
         Files.delete(file);
         TestServer.await(() -> t.get("/v1/agents/watched").status() == 404);
+    }
+
+    @Test
+    void aFileThatDefinesANameAnotherFileDefinesIsReportedAndTheFirstKeepsIt() throws Exception {
+        Files.writeString(t.agents.resolve("twin.json"), ADDER.replace("adder", "calculator-native").replace("adds", "twin"));
+        TestServer.await(() -> !t.get("/v1/agents").list("problems").isEmpty());
+        var problem = t.get("/v1/agents").list("problems").getFirst();
+        assertEquals("twin.json", problem.get("file"));
+        assertEquals("twin.json defines agent 'calculator-native', which native_react/agent.json already defines; "
+                + "rename it in one of the two files (AGENT_NAME in a Python script)", problem.get("message"));
+        var served = t.get("/v1/agents/calculator-native").json();
+        assertEquals("native_react/agent.json", served.get("source"));
+        var run = t.post("/v1/runs", Json.write(Map.of("agent", "calculator-native", "input", "What is 2 + 2?", "wait", true)));
+        assertEquals(200, run.status(), run.body());
+        assertEquals("COMPLETED", run.json().get("status"), run.body());
     }
 
     @Test
