@@ -22,9 +22,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -45,6 +47,8 @@ public final class AgentCatalog implements AutoCloseable {
     private final Path dir;
     private final Map<Path, Loaded> files = new LinkedHashMap<>();
     private final Map<Path, Problem> problems = new LinkedHashMap<>();
+    /** Files refused because another file holds one of their names: tried again when names are freed. */
+    private final Set<Path> refused = new LinkedHashSet<>();
     private @Nullable WatchService watcher;
     private @Nullable Thread watchThread;
 
@@ -132,6 +136,7 @@ public final class AgentCatalog implements AutoCloseable {
             List<Agent> agents = graft.define(file);
             Optional<String> taken = takenElsewhere(file, agents);
             if (taken.isPresent()) {
+                refused.add(file);
                 problems.put(file, new Problem(file.toString(), Optional.empty(), taken.get()));
                 LOG.log(System.Logger.Level.WARNING, "agent definition not loaded: {0}", taken.get());
                 return false;
@@ -175,14 +180,28 @@ public final class AgentCatalog implements AutoCloseable {
         agents.forEach(graft.runtime()::register);
         files.put(file, new Loaded(names, hash));
         problems.remove(file);
+        refused.remove(file);
+        if (before != null && !names.containsAll(before.agents())) {
+            retryRefused();
+        }
     }
 
     /** The file was deleted: its agents stop serving. */
     public synchronized void remove(Path file) {
         Loaded before = files.remove(file);
         problems.remove(file);
+        refused.remove(file);
         if (before != null) {
             before.agents().forEach(graft.runtime()::unregister);
+            retryRefused();
+        }
+    }
+
+    /** Loads again the files refused for a name another file held, now that a name was freed. */
+    private void retryRefused() {
+        for (Path file : List.copyOf(refused)) {
+            refused.remove(file);
+            reload(file);
         }
     }
 

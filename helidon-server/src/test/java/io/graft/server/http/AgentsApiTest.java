@@ -108,7 +108,7 @@ class AgentsApiTest {
     }
 
     @Test
-    void aFileThatDefinesANameAnotherFileDefinesIsReportedAndTheFirstKeepsIt() throws Exception {
+    void aFileThatDefinesANameAnotherFileDefinesIsReportedUntilTheNameIsFree() throws Exception {
         Files.writeString(t.agents.resolve("twin.json"), ADDER.replace("adder", "calculator-native").replace("adds", "twin"));
         TestServer.await(() -> !t.get("/v1/agents").list("problems").isEmpty());
         var problem = t.get("/v1/agents").list("problems").getFirst();
@@ -120,6 +120,12 @@ class AgentsApiTest {
         var run = t.post("/v1/runs", Json.write(Map.of("agent", "calculator-native", "input", "What is 2 + 2?", "wait", true)));
         assertEquals(200, run.status(), run.body());
         assertEquals("COMPLETED", run.json().get("status"), run.body());
+
+        // Once the name is free, the refused file loads without being touched.
+        Files.delete(t.agents.resolve("native_react/agent.json"));
+        TestServer.await(() -> "twin".equals(t.get("/v1/agents/calculator-native").json().get("description")));
+        assertEquals("twin.json", t.get("/v1/agents/calculator-native").json().get("source"));
+        assertEquals(0, t.get("/v1/agents").list("problems").size());
     }
 
     @Test
