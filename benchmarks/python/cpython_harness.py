@@ -1,5 +1,5 @@
 """Runs one Graft agent script under CPython with the same scripted model and tools, and prints
-its per-run latency samples as JSON. The baseline for the Graft/CPython ratio.
+its per-run latency samples and the measured loop's wall time as JSON. The baseline for the Graft/CPython ratio.
 
     python cpython_harness.py SCRIPT SCRIPTED.json INPUT WARMUP_RUNS MEASURED_RUNS
 
@@ -37,11 +37,13 @@ def main():
     for i in range(warmup):
         run(i)
     samples = []
+    start = time.perf_counter_ns()
     for i in range(runs):
         t0 = time.perf_counter_ns()
         run(warmup + i)
         samples.append(time.perf_counter_ns() - t0)
-    print(json.dumps({"python": sys.version.split()[0], "samples_ns": samples}))
+    elapsed = time.perf_counter_ns() - start
+    print(json.dumps({"python": sys.version.split()[0], "samples_ns": samples, "elapsed_ns": elapsed}))
 
 
 if __name__ == "__main__":
