@@ -3,6 +3,8 @@ package io.graft.python;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.HostAccess;
@@ -32,9 +34,13 @@ public final class PythonEngine implements AutoCloseable {
 
     public PythonEngine(PythonSettings settings) {
         this.settings = settings;
-        this.engine = Engine.newBuilder("python")
-                .option("engine.WarnInterpreterOnly", "false")
-                .build();
+        Engine.Builder builder = Engine.newBuilder("python").option("engine.WarnInterpreterOnly", "false");
+        // The fallback runtime has no compiler and does not know the compiler's options.
+        if (!settings.notCompiled().isEmpty() && optimizingRuntime()) {
+            // engine.CompileOnly is experimental in Truffle 25.0 (pinned with GraalPy): checked by PythonEngineTest.
+            builder.allowExperimentalOptions(true).option("engine.CompileOnly", compileOnly(settings.notCompiled()));
+        }
+        this.engine = builder.build();
         if (!optimizing() && !settings.allowInterpreterOnly()) {
             engine.close();
             throw new PythonException("GraalPy is running on the fallback runtime without the Graal compiler, "
@@ -43,6 +49,18 @@ public final class PythonEngine implements AutoCloseable {
                     + "to accept the slow runtime.");
         }
         this.packageDir = PythonPackage.directory();
+    }
+
+    /** Truffle's CompileOnly filter that excludes every function whose name contains one of {@code notCompiled}. */
+    static String compileOnly(List<String> notCompiled) {
+        return notCompiled.stream().map(name -> "~" + name).collect(Collectors.joining(","));
+    }
+
+    /** Whether this JVM runs Truffle's optimizing runtime, asked of an engine without languages (a few ms). */
+    private static boolean optimizingRuntime() {
+        try (Engine probe = Engine.newBuilder().option("engine.WarnInterpreterOnly", "false").build()) {
+            return !INTERPRETER_ONLY.equals(probe.getImplementationName());
+        }
     }
 
     /** Whether guest code is compiled by the Graal JIT (the optimizing Truffle runtime). */

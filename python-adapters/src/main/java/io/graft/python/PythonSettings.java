@@ -24,9 +24,11 @@ import java.util.Properties;
  * @param warmImports modules every context imports before it takes work
  * @param allowInterpreterOnly start even when the Graal compiler is missing (slow; tests of the check only)
  * @param interruptGrace how long a cancelled run's guest code gets to stop before its context is replaced
+ * @param notCompiled Python functions the JIT leaves to the interpreter: a function whose name contains one of
+ *     these is never compiled (empty: everything hot is compiled)
  */
 public record PythonSettings(Path venv, int poolSize, List<String> warmImports, boolean allowInterpreterOnly,
-        Duration interruptGrace) {
+        Duration interruptGrace, List<String> notCompiled) {
 
     /** The modules a context imports ahead of work, per framework (cold imports take seconds each). */
     public static final SequencedMap<String, List<String>> WARM_IMPORTS = warmImportTable();
@@ -34,9 +36,30 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
     /** Every framework's modules: what a context imports when {@code graft.python.warm} does not say. */
     public static final List<String> DEFAULT_WARM_IMPORTS = warmImportsFor(WARM_IMPORTS.keySet());
 
+    /**
+     * Functions that are hot only while modules are imported and classes are created: importlib's
+     * finders and loaders, logging's logger tree, pydantic's and dataclasses' class builders,
+     * typing's generics and annotation evaluation, CrewAI's model catalogue. Every context runs them
+     * thousands of times while it imports its frameworks, then never again; compiling them kept
+     * the one compiler thread busy for minutes (64% of its time in a context's first 4.5 minutes,
+     * some compilations failing after 5-15 s each) while the agents' own code waited in the queue
+     * (docs/performance.md#what-the-compiler-spends-its-first-minutes-on).
+     */
+    public static final List<String> LOAD_TIME_FUNCTIONS = List.of(
+            "find_spec", "_find_and_load", "_find_parent_path_names", "_fixupParents",
+            "collect_model_fields", "inspect_namespace", "match_type", "_generate_schema", "traverse_schema",
+            "update_core_metadata", "_process_class", "_eval_type", "_type_check", "_collect_parameters",
+            "context_windows_from_catalog", "bare_model_name");
+
     public PythonSettings {
         requirePositive(poolSize, "poolSize");
         warmImports = List.copyOf(warmImports);
+        notCompiled = List.copyOf(notCompiled);
+        for (String name : notCompiled) {
+            if (name.isBlank() || name.contains(",")) {
+                throw new PythonException("graft.python.notCompiled: '" + name + "' is not a function name");
+            }
+        }
         io.graft.core.Checks.requirePositive(interruptGrace, "interruptGrace");
         if (!Files.isDirectory(venv.resolve("venv"))) {
             throw new PythonException("no GraalPy venv at " + venv.resolve("venv")
@@ -48,7 +71,9 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
      * Settings from system properties, falling back to the venv this build was made with:
      * {@code graft.python.venv}, {@code graft.python.pool} (default: number of cores),
      * {@code graft.python.warm} (comma-separated frameworks whose modules contexts import ahead of
-     * work: {@code langchain}, {@code autogen}, {@code crewai}; default all), {@code graft.python.allowInterpreterOnly}.
+     * work: {@code langchain}, {@code autogen}, {@code crewai}; default all), {@code graft.python.allowInterpreterOnly},
+     * {@code graft.python.notCompiled} (comma-separated function names the JIT skips; default
+     * {@link #LOAD_TIME_FUNCTIONS}, {@code none} to compile everything).
      */
     public static PythonSettings fromSystem() {
         String venv = System.getProperty("graft.python.venv", buildProperty("venv"));
@@ -56,7 +81,10 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
         boolean interpreter = Boolean.getBoolean("graft.python.allowInterpreterOnly");
         String warm = System.getProperty("graft.python.warm", String.join(",", WARM_IMPORTS.keySet()));
         List<String> frameworks = Arrays.stream(warm.split(",")).map(String::strip).filter(f -> !f.isEmpty()).toList();
-        return new PythonSettings(Path.of(venv), pool, warmImportsFor(frameworks), interpreter, Duration.ofSeconds(2));
+        String skip = System.getProperty("graft.python.notCompiled", String.join(",", LOAD_TIME_FUNCTIONS)).strip();
+        List<String> notCompiled = skip.equals("none") ? List.of()
+                : Arrays.stream(skip.split(",")).map(String::strip).filter(f -> !f.isEmpty()).toList();
+        return new PythonSettings(Path.of(venv), pool, warmImportsFor(frameworks), interpreter, Duration.ofSeconds(2), notCompiled);
     }
 
     private static SequencedMap<String, List<String>> warmImportTable() {
@@ -82,12 +110,12 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
     }
 
     public PythonSettings withPoolSize(int size) {
-        return new PythonSettings(venv, size, warmImports, allowInterpreterOnly, interruptGrace);
+        return new PythonSettings(venv, size, warmImports, allowInterpreterOnly, interruptGrace, notCompiled);
     }
 
     /** Contexts warm only these frameworks' modules (none: a one-shot run imports what its script needs). */
     public PythonSettings withWarmFrameworks(Collection<String> frameworks) {
-        return new PythonSettings(venv, poolSize, warmImportsFor(frameworks), allowInterpreterOnly, interruptGrace);
+        return new PythonSettings(venv, poolSize, warmImportsFor(frameworks), allowInterpreterOnly, interruptGrace, notCompiled);
     }
 
     private static String buildProperty(String key) {
