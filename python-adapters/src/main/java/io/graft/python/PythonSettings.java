@@ -43,7 +43,8 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
      * thousands of times while it imports its frameworks, then never again; compiling them kept
      * the one compiler thread busy for minutes (64% of its time in a context's first 4.5 minutes,
      * some compilations failing after 5-15 s each) while the agents' own code waited in the queue
-     * (docs/performance.md#what-the-compiler-spends-its-first-minutes-on).
+     * (docs/performance.md#what-the-compiler-spends-its-first-minutes-on). Not the default: every
+     * later context (a replacement, the rest of a pool) then imports in the interpreter too.
      */
     public static final List<String> LOAD_TIME_FUNCTIONS = List.of(
             "find_spec", "_find_and_load", "_find_parent_path_names", "_fixupParents",
@@ -72,8 +73,8 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
      * {@code graft.python.venv}, {@code graft.python.pool} (default: number of cores),
      * {@code graft.python.warm} (comma-separated frameworks whose modules contexts import ahead of
      * work: {@code langchain}, {@code autogen}, {@code crewai}; default all), {@code graft.python.allowInterpreterOnly},
-     * {@code graft.python.notCompiled} (comma-separated function names the JIT skips; default
-     * {@link #LOAD_TIME_FUNCTIONS}, {@code none} to compile everything).
+     * {@code graft.python.notCompiled} (comma-separated function names the JIT skips, {@code load-time}
+     * for {@link #LOAD_TIME_FUNCTIONS}; default {@code none}: everything hot is compiled).
      */
     public static PythonSettings fromSystem() {
         String venv = System.getProperty("graft.python.venv", buildProperty("venv"));
@@ -81,9 +82,12 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
         boolean interpreter = Boolean.getBoolean("graft.python.allowInterpreterOnly");
         String warm = System.getProperty("graft.python.warm", String.join(",", WARM_IMPORTS.keySet()));
         List<String> frameworks = Arrays.stream(warm.split(",")).map(String::strip).filter(f -> !f.isEmpty()).toList();
-        String skip = System.getProperty("graft.python.notCompiled", String.join(",", LOAD_TIME_FUNCTIONS)).strip();
-        List<String> notCompiled = skip.equals("none") ? List.of()
-                : Arrays.stream(skip.split(",")).map(String::strip).filter(f -> !f.isEmpty()).toList();
+        String skip = System.getProperty("graft.python.notCompiled", "none").strip();
+        List<String> notCompiled = switch (skip) {
+            case "none" -> List.of();
+            case "load-time" -> LOAD_TIME_FUNCTIONS;
+            default -> Arrays.stream(skip.split(",")).map(String::strip).filter(f -> !f.isEmpty()).toList();
+        };
         return new PythonSettings(Path.of(venv), pool, warmImportsFor(frameworks), interpreter, Duration.ofSeconds(2), notCompiled);
     }
 

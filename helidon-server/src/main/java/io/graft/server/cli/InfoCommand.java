@@ -15,6 +15,8 @@ final class InfoCommand {
         try (PythonEngine engine = new PythonEngine(settings)) {
             out.println("graalpy:     runtime " + engine.runtimeName());
             out.println("optimizing:  " + engine.optimizing());
+            out.println("not compiled: " + (settings.notCompiled().isEmpty() ? "(nothing: every hot function compiles)"
+                    : String.join(", ", settings.notCompiled())) + " (graft.python.notCompiled)");
         }
         return 0;
     }

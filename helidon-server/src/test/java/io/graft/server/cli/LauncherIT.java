@@ -37,6 +37,7 @@ class LauncherIT {
         Outcome o = graft("info");
         assertEquals(0, o.exit(), o.err());
         assertTrue(o.out().contains("optimizing:  true"), o.out());
+        assertTrue(o.out().contains("not compiled: (nothing: every hot function compiles)"), o.out());
         assertTrue(o.out().contains("java:        25"), o.out());
     }
 
