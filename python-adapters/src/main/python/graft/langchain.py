@@ -57,7 +57,7 @@ class GraftChatModel(BaseChatModel):
         response = _bridge.chat(self.agent_name, self._request(messages, stop, kwargs))
         message = _ai_message(response)
         # The fields come from the Java side's typed response, so pydantic validation is skipped:
-        # on GraalPy each validation crosses the C API emulation and costs 60-300 us.
+        # on GraalPy each validation crosses the C API emulation into pydantic-core.
         generation = ChatGeneration.model_construct(message=message, text=message.content)
         return ChatResult.model_construct(generations=[generation])
 
@@ -103,8 +103,14 @@ def _metadata(response):
 
 
 def _ai_message(response):
+    # Every field with a default factory is given: for a missing one, model_construct asks
+    # inspect.signature of the factory on each call. With content alone it took 283 us on CPython 3.11
+    # (4.1 us validated) and 24 us on GraalPy (62 us validated); with every factory field given, 4.6 us
+    # and 2.1 us (benchmarks/python/operation_probe.py).
     return AIMessage.model_construct(
         content=response.get("content") or "",
+        additional_kwargs={},
+        invalid_tool_calls=[],
         tool_calls=[{"id": c["id"], "name": c["name"], "args": c.get("args") or {}, "type": "tool_call"}
                     for c in response.get("tool_calls") or []],
         usage_metadata=_usage(response),
