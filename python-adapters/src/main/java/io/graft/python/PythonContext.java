@@ -47,6 +47,11 @@ final class PythonContext implements AutoCloseable {
     private @Nullable RunContext serving;
     private boolean interrupting;
     private volatile boolean broken;
+    /** Set when a cancel did not finish within {@link #CLOSE_LIMIT}: the context is left to GraalPy, never closed again. */
+    private volatile boolean abandoned;
+
+    /** How long cancelling a context may take before the context is abandoned (see {@link #cancel}). */
+    static final Duration CLOSE_LIMIT = Duration.ofSeconds(10);
 
     private PythonContext(int id, ExecutorService thread, Context context, PythonHostApi host, GraftBridge bridge,
                           Path scratch) {
@@ -200,16 +205,52 @@ final class PythonContext implements AutoCloseable {
         }
         try {
             if (broken) {
-                context.close(true);
+                cancel();
             }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Python context {0}: cancelling failed: {1}", id, e.toString());
         } finally {
             synchronized (this) {
                 interrupting = false;
                 notifyAll();
             }
         }
+    }
+
+    /**
+     * Cancels the context on a thread of its own and waits at most {@link #CLOSE_LIMIT}; answers
+     * whether it closed. GraalPy's close takes the context's GIL, and a run stopped midway can leave
+     * the GIL held by a thread that no longer runs (seen when a deadline stopped a CrewAI crew): the
+     * close then never returns. Such a context is abandoned, so that the run ends and the pool
+     * replaces the context; its memory stays in use until the process ends.
+     */
+    private boolean cancel() {
+        if (abandoned) {
+            return false;
+        }
+        Thread closer = Thread.ofPlatform().daemon().name("graft-python-close-" + id).start(() -> {
+            try {
+                context.close(true);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Python context {0}: cancelling failed: {1}", id, e.toString());
+            }
+        });
+        try {
+            if (closer.join(CLOSE_LIMIT)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        abandoned = true;
+        LOG.log(System.Logger.Level.ERROR, "Python context {0} did not close within {1} s of being cancelled (GraalPy "
+                + "waits for its GIL); it is abandoned, and its memory stays in use until the process ends", id,
+                CLOSE_LIMIT.toSeconds());
+        return false;
+    }
+
+    /** Whether a cancel of this context did not finish and the context was left as it was. */
+    boolean abandoned() {
+        return abandoned;
     }
 
     /** Why the context is unusable once the interrupted run has unwound ("" if it is fine), asked within {@code grace}. */
@@ -232,9 +273,11 @@ final class PythonContext implements AutoCloseable {
     public void close() {
         broken = true;
         try {
-            thread.submit(() -> context.close(true)).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            if (!abandoned) {
+                thread.submit(() -> context.close(true)).get(CLOSE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            context.close(true);
+            cancel();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -42,6 +42,7 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
     private final List<PythonContext> all = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextId = new AtomicInteger();
     private final AtomicInteger replaced = new AtomicInteger();
+    private final AtomicInteger abandoned = new AtomicInteger();
     /** Contexts the preparer has been through; only counted once a preparer is set. */
     private final Set<PythonContext> prepared = ConcurrentHashMap.newKeySet();
     private volatile @Nullable Preparer preparer; // set under the pool's lock
@@ -287,6 +288,9 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
         all.remove(context);
         prepared.remove(context);
         replaced.incrementAndGet();
+        if (context.abandoned()) {
+            abandoned.incrementAndGet();
+        }
         LOG.log(System.Logger.Level.INFO, "replacing Python context {0}", context.id());
         Thread.ofVirtual().name("graft-python-replace").start(() -> {
             context.close();
@@ -309,6 +313,8 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
         registry.gauge("graft.python.pool.ready", this, PythonPool::ready);
         registry.gauge("graft.python.pool.idle", this, p -> p.idle.size());
         registry.gauge("graft.python.pool.replaced", this, p -> p.replaced.get());
+        // Contexts whose cancel never finished (see PythonContext#cancel): their memory is not freed.
+        registry.gauge("graft.python.pool.abandoned", this, p -> p.abandoned.get());
     }
 
     @Override
