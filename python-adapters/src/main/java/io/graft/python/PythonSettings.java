@@ -74,7 +74,7 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
      * {@code graft.python.warm} (comma-separated frameworks whose modules contexts import ahead of
      * work: {@code langchain}, {@code autogen}, {@code crewai}; default all), {@code graft.python.allowInterpreterOnly},
      * {@code graft.python.notCompiled} (comma-separated function names the JIT skips, {@code load-time}
-     * for {@link #LOAD_TIME_FUNCTIONS}; default {@code none}: everything hot is compiled).
+     * for {@link #LOAD_TIME_FUNCTIONS}, the default; {@code none}: everything hot is compiled).
      */
     public static PythonSettings fromSystem() {
         String venv = System.getProperty("graft.python.venv", buildProperty("venv"));
@@ -82,7 +82,7 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
         boolean interpreter = Boolean.getBoolean("graft.python.allowInterpreterOnly");
         String warm = System.getProperty("graft.python.warm", String.join(",", WARM_IMPORTS.keySet()));
         List<String> frameworks = Arrays.stream(warm.split(",")).map(String::strip).filter(f -> !f.isEmpty()).toList();
-        String skip = System.getProperty("graft.python.notCompiled", "none").strip();
+        String skip = System.getProperty("graft.python.notCompiled", "load-time").strip();
         List<String> notCompiled = switch (skip) {
             case "none" -> List.of();
             case "load-time" -> LOAD_TIME_FUNCTIONS;
