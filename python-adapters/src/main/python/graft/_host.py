@@ -82,9 +82,10 @@ class Host:
             loaded.origin = (path, module_name, source)
             self._agents[loaded.name] = loaded
         return json.dumps({"agents": [
-            {"name": a.name, "framework": a.adapter.framework, "description": a.description, "source": a.source}
+            {"name": a.name, "framework": a.adapter.framework, "description": a.description, "source": a.source,
+             "input_schema": _input_schema(a)}
             for a in found
-        ]})
+        ]}, default=str)
 
     def unload(self, name):
         self._agents.pop(name, None)
@@ -171,6 +172,14 @@ class Host:
             raise _ScriptError(path, _line_of(obj, path), "%s is a %s.%s, expected %s" % (
                 what, type(obj).__module__, type(obj).__qualname__, EXPECTED))
         return _Loaded(name, obj, adapter, description or "", path)
+
+
+def _input_schema(loaded):
+    """The agent's input schema, or ``None``: a schema the framework cannot build does not stop the load."""
+    try:
+        return loaded.adapter.input_schema(loaded.obj, loaded.prepared)
+    except Exception:  # noqa: BLE001 - e.g. a Runnable whose input type pydantic cannot describe
+        return None
 
 
 def _takes_no_arguments(fn):

@@ -28,6 +28,10 @@ class Adapter:
         """Work done once per loaded agent (schema inspection, ...); returns what ``to_input`` needs."""
         return None
 
+    def input_schema(self, obj, prepared):
+        """JSON Schema of what a run gives this agent (see ``input_schema``), or ``None`` if unknown."""
+        return None
+
     def to_input(self, obj, prepared, task):
         raise NotImplementedError
 
@@ -46,3 +50,19 @@ def result(output, structured=None, messages=(), tool_executions=(), stop_reason
         "tool_executions": list(tool_executions),
         "stop_reason": stop_reason,
     }
+
+
+def input_schema(inputs=None, required=(), defs=None):
+    """JSON Schema of the run request fields an agent reads: ``input`` (the task text) and, when
+    ``inputs`` names properties, the structured ``inputs`` (``required`` of them needed).
+    ``defs`` are the ``$defs`` the properties refer to (``#/$defs/...``)."""
+    schema = {"type": "object", "properties": {"input": {"type": "string", "description": "the task text"}}}
+    if inputs:
+        block = {"type": "object", "properties": inputs}
+        if required:
+            block["required"] = sorted(required)
+            schema["required"] = ["inputs"]
+        schema["properties"]["inputs"] = block
+    if defs:
+        schema["$defs"] = defs
+    return schema

@@ -21,7 +21,7 @@ from autogen_agentchat.messages import (
 from autogen_core import CancellationToken
 
 from graft._bridge import GraftError, runtime_tool_names
-from graft.adapters import Adapter, result
+from graft.adapters import Adapter, input_schema, result
 from graft.autogen import arguments_of, tool_calls_of, wire_message
 
 DEFAULT_MAX_STEPS = 100
@@ -56,6 +56,9 @@ class AutoGenAdapter(Adapter):
 
     def discard(self, obj):
         _drop_event_loop()
+
+    def input_schema(self, obj, prepared):
+        return input_schema()  # the task message is the text; structured inputs have no place in it
 
     def to_input(self, obj, prepared, task):
         messages = []

@@ -9,13 +9,21 @@ output of each task. A run that makes more than the step limit of LLM calls (tas
 ``max_steps``, default 100) FAILS with that reason.
 """
 
+import re
+
 from crewai import Crew
 
 from graft import crewai as bridge
 from graft._bridge import runtime_tool_names
-from graft.adapters import Adapter, result
+from graft.adapters import Adapter, input_schema, result
 
 DEFAULT_MAX_STEPS = 100
+# The placeholders CrewAI fills from the kickoff inputs (crewai.utilities.string_utils.interpolate_only).
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_\-]*)\}")
+# What Graft fills itself, from the task text and the thread.
+_FILLED = ("input", "history")
+# The kickoff input values CrewAI accepts: str, int, float, bool, dict, list.
+_VALUE_TYPES = ["string", "number", "boolean", "object", "array"]
 
 
 def is_crew(obj):
@@ -29,6 +37,21 @@ class CrewAIAdapter(Adapter):
     # CrewAI holds file locks (portalocker, 120 s timeout) around its SQLite writes; a run stopped
     # inside one keeps the lock, and every later crew in the context waited two minutes for it.
     context_survives_interrupt = False
+
+    def input_schema(self, obj, prepared):
+        """Every placeholder of the crew's texts is a required input, but those Graft fills."""
+        used = {}  # placeholder -> where it appears, in order
+        texts = [("agent %d %s" % (i, f), getattr(a, f, None)) for i, a in enumerate(obj.agents, 1)
+                 for f in ("role", "goal", "backstory")]
+        texts += [("task %d %s" % (i, f), getattr(t, f, None)) for i, t in enumerate(obj.tasks, 1)
+                  for f in ("description", "expected_output", "output_file")]
+        for where, text in texts:
+            for name in _PLACEHOLDER.findall(text or ""):
+                if name not in _FILLED:
+                    used.setdefault(name, []).append(where)
+        inputs = {name: {"type": _VALUE_TYPES, "description": "fills {%s} in %s" % (name, ", ".join(places))}
+                  for name, places in used.items()}
+        return input_schema(inputs, required=inputs)
 
     def to_input(self, obj, prepared, task):
         inputs = dict(task["inputs"])

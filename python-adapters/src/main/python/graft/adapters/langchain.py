@@ -10,7 +10,7 @@ import json
 from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
 
 from graft._bridge import runtime_tool_names
-from graft.adapters import Adapter, result
+from graft.adapters import Adapter, input_schema, result
 from graft.messages import text_of, to_langchain, to_wire
 
 STRING, MESSAGES, DICT = "string", "messages", "dict"
@@ -45,6 +45,18 @@ class LangChainAdapter(Adapter):
         if schema.get("type") == "object" or properties:
             return DICT
         return STRING
+
+    def input_schema(self, obj, shape):
+        # The schema's own keys that Graft fills from the task are not the client's to send.
+        if shape == STRING:
+            return input_schema()
+        schema = obj.get_input_jsonschema()
+        filled = {"messages" if shape == MESSAGES else "input"}
+        # A graph's managed values (remaining_steps, ...) are LangGraph's own, whatever the input says.
+        filled.update(getattr(getattr(obj, "builder", None), "managed", None) or ())
+        properties = {k: v for k, v in (schema.get("properties") or {}).items() if k not in filled}
+        required = [k for k in schema.get("required") or () if k in properties]
+        return input_schema(properties, required, _used_defs(properties, schema.get("$defs") or {}))
 
     def to_input(self, obj, shape, task):
         if shape == STRING:
@@ -82,6 +94,24 @@ class LangChainAdapter(Adapter):
             plain = output.model_dump()
             return result(json.dumps(plain, default=str), structured=plain)
         return result(str(output))
+
+
+def _used_defs(properties, defs):
+    """The ``$defs`` that ``properties`` refer to, directly or through other definitions."""
+    used, pending = {}, [properties]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                name = ref[len("#/$defs/"):]
+                if name in defs and name not in used:
+                    used[name] = defs[name]
+                    pending.append(defs[name])
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return used
 
 
 def _python_tool_executions(messages):

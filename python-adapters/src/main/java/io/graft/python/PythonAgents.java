@@ -63,11 +63,16 @@ public final class PythonAgents {
         for (Map<String, Object> a : answer.agents()) {
             Framework framework = Framework.fromId(String.valueOf(a.get("framework")));
             AgentDescriptor descriptor = new AgentDescriptor(String.valueOf(a.get("name")), framework,
-                    String.valueOf(a.get("description")), path.toString());
+                    String.valueOf(a.get("description")), path.toString(), inputSchema(a));
             byAgent.put(descriptor.name(), new Loaded(descriptor, ref));
             agents.add(adapters.get(framework).agent(descriptor));
         }
         return agents;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> inputSchema(Map<String, Object> agent) {
+        return agent.get("input_schema") instanceof Map<?, ?> schema ? (Map<String, Object>) schema : Map.of();
     }
 
     /** An agent and the script version that defines it. */

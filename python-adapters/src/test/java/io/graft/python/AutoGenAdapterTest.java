@@ -58,6 +58,12 @@ class AutoGenAdapterTest {
     }
 
     @Test
+    void anAutoGenTeamReadsTheTaskTextOnly() {
+        var agents = SharedPython.agents().load(SharedPython.example("autogen_round_robin/agent.py"));
+        assertEquals(io.graft.core.AgentDescriptor.textInputSchema(), agents.getFirst().descriptor().inputSchema());
+    }
+
+    @Test
     void aSwarmHandsOffWithAToolCallAndTheSpecialistUsesAJavaTool() {
         try (AgentRuntime runtime = SharedPython.exampleRuntime("autogen_swarm")) {
             AgentResult r = runtime.run(AgentTask.of("autogen-swarm", "What is 17 * 23 + 4?"));

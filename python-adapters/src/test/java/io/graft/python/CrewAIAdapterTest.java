@@ -41,6 +41,16 @@ class CrewAIAdapterTest {
     }
 
     @Test
+    void everyPlaceholderButInputAndHistoryIsARequiredInputOfTheCrew() {
+        Map<String, Object> schema = SharedPython.agents().load(SharedPython.script("crewai_placeholders.py")).getFirst()
+                .descriptor().inputSchema();
+        Map<?, ?> inputs = (Map<?, ?>) ((Map<?, ?>) schema.get("properties")).get("inputs");
+        assertEquals(List.of("domain", "topic"), inputs.get("required"), schema::toString);
+        Map<?, ?> topic = (Map<?, ?>) ((Map<?, ?>) inputs.get("properties")).get("topic");
+        assertEquals("fills {topic} in agent 1 goal, task 1 expected_output", topic.get("description"));
+    }
+
+    @Test
     void aSequentialCrewRunsEachTaskWithItsAgentAndAJavaTool() {
         try (AgentRuntime runtime = SharedPython.exampleRuntime("crewai_sequential")) {
             for (int run = 0; run < 2; run++) { // the crew's inputs are interpolated afresh on every run

@@ -121,6 +121,7 @@ class LangChainAdapterTest {
             assertEquals("3 words", counted.output());
             assertEquals(3, counted.structuredOutput().get("words"));
             assertEquals(Framework.PYTHON, counted.framework());
+            assertTrue(agents.getFirst().descriptor().inputSchema().isEmpty(), "a callable does not say what it reads");
         }
     }
 
@@ -151,6 +152,24 @@ class LangChainAdapterTest {
             AgentResult r = runtime.run(AgentTask.of("prompt_inputs", "say hello").withInputs(Map.of("language", "French")));
             assertEquals("Human: say hello in French", r.output());
         }
+    }
+
+    @Test
+    void theInputSchemaNamesThePromptVariablesARunMustBringAsInputs() {
+        Map<String, Object> schema = SharedPython.agents().load(SharedPython.script("prompt_inputs.py")).getFirst()
+                .descriptor().inputSchema();
+        assertEquals(List.of("inputs"), schema.get("required"), schema::toString);
+        Map<?, ?> inputs = (Map<?, ?>) ((Map<?, ?>) schema.get("properties")).get("inputs");
+        assertEquals(List.of("language"), inputs.get("required"));
+        assertEquals(Map.of("title", "Language", "type", "string"), ((Map<?, ?>) inputs.get("properties")).get("language"));
+    }
+
+    @Test
+    void aMessageGraphsInputSchemaIsTheTextAloneWithoutItsMessagesOrManagedValues() {
+        List<Agent> agents = SharedPython.agents().load(SharedPython.example("langgraph_prebuilt/agent.py"));
+        Map<String, Object> schema = agents.getFirst().descriptor().inputSchema();
+        assertEquals(List.of("input"), List.copyOf(((Map<?, ?>) schema.get("properties")).keySet()), schema::toString);
+        assertFalse(schema.containsKey("$defs"), schema::toString); // the message types stay out
     }
 
     @Test

@@ -48,7 +48,7 @@ final class AgentsApi implements Http.Resource {
             m.put("message", p.message().replace(catalog.dir() + java.io.File.separator, ""));
             return m;
         }).toList();
-        Http.json(res, 200, Map.of("agents", runtime.agents().stream().map(this::view).toList(), "problems", problems));
+        Http.json(res, 200, Map.of("agents", runtime.agents().stream().map(this::summary).toList(), "problems", problems));
     }
 
     private void describe(ServerRequest req, ServerResponse res) {
@@ -85,12 +85,22 @@ final class AgentsApi implements Http.Resource {
         res.status(204).send();
     }
 
-    private Map<String, Object> view(AgentDescriptor d) {
+    /** An agent as listed: what it is, without its input schema (which can run to pages for a LangChain chain). */
+    private Map<String, Object> summary(AgentDescriptor d) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", d.name());
         m.put("framework", d.framework().id());
         m.put("description", d.description());
         m.put("source", relative(d.source()));
+        return m;
+    }
+
+    /** An agent as described: its summary and, where known, the schema of the run fields it reads. */
+    private Map<String, Object> view(AgentDescriptor d) {
+        Map<String, Object> m = summary(d);
+        if (!d.inputSchema().isEmpty()) {
+            m.put("input_schema", d.inputSchema());
+        }
         return m;
     }
 

@@ -1,6 +1,7 @@
 package io.graft.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.graft.core.json.Json;
@@ -41,6 +42,9 @@ class AgentsApiTest {
         var one = t.get("/v1/agents/calculator-native");
         assertEquals(200, one.status());
         assertEquals("Solves arithmetic with a calculator: Graft's native Java ReAct agent.", one.json().get("description"));
+        assertEquals(Map.of("type", "string", "description", "the task text"),
+                ((Map<?, ?>) ((Map<?, ?>) one.json().get("input_schema")).get("properties")).get("input"), one.body());
+        assertFalse(native_.containsKey("input_schema"), "listings stay short: " + native_);
     }
 
     @Test

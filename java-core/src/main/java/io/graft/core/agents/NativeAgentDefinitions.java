@@ -52,7 +52,8 @@ public final class NativeAgentDefinitions {
         if (!(tools instanceof List<?> toolList) || !toolList.stream().allMatch(String.class::isInstance)) {
             throw new AgentDefinitionException(source, "field 'tools' must be a list of tool names, was " + tools);
         }
-        AgentDescriptor descriptor = new AgentDescriptor(name, Framework.NATIVE, string(raw, "description", source, ""), source);
+        AgentDescriptor descriptor = new AgentDescriptor(name, Framework.NATIVE, string(raw, "description", source, ""), source,
+                AgentDescriptor.textInputSchema());
         return new ReActAgent(descriptor, string(raw, "system_prompt", source, ""), maxSteps,
                 toolList.stream().map(String.class::cast).toList());
     }

@@ -33,7 +33,8 @@ public final class ReActAgent implements Agent {
      * @param tools the tools offered to the model; empty offers the task's tools (all, unless the task names some)
      */
     public ReActAgent(String name, String description, String systemPrompt, int maxSteps, List<String> tools) {
-        this(new AgentDescriptor(name, Framework.NATIVE, description, "java:" + ReActAgent.class.getName()),
+        this(new AgentDescriptor(name, Framework.NATIVE, description, "java:" + ReActAgent.class.getName(),
+                        AgentDescriptor.textInputSchema()),
                 systemPrompt, maxSteps, tools);
     }
 

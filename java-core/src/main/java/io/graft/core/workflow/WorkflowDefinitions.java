@@ -102,7 +102,8 @@ public final class WorkflowDefinitions {
         }
         String description = raw.containsKey("description") ? string(raw, "description", source)
                 : pattern + " workflow of " + String.join(", ", workflow.agents());
-        return new WorkflowAgent(new AgentDescriptor(name, Framework.NATIVE, description, source), workflow, runtime, clock);
+        return new WorkflowAgent(new AgentDescriptor(name, Framework.NATIVE, description, source,
+                AgentDescriptor.textInputSchema()), workflow, runtime, clock);
     }
 
     private static String string(Map<String, Object> raw, String key, String source) {
