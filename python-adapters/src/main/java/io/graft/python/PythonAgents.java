@@ -58,6 +58,7 @@ public final class PythonAgents {
             throw new AgentDefinitionException(path.toString(), "cannot read: " + e.getMessage());
         }
         ScriptRef ref = new ScriptRef(path, moduleName(path), versions.incrementAndGet(), source);
+        pool.engine().allowRead(path.getParent());
         LoadAnswer answer = pool.withAnyContext(context -> context.importScript(ref));
         List<Agent> agents = new ArrayList<>();
         for (Map<String, Object> a : answer.agents()) {

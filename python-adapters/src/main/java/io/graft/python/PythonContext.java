@@ -74,7 +74,7 @@ final class PythonContext implements AutoCloseable {
             Context context;
             try {
                 context = engine.newContext(scratch);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | IOException e) {
                 deleteTree(scratch);
                 throw e;
             }

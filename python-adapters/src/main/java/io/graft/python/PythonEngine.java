@@ -1,6 +1,7 @@
 package io.graft.python;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.io.FileSystem;
 import org.graalvm.polyglot.io.IOAccess;
 
 /**
@@ -31,6 +33,9 @@ public final class PythonEngine implements AutoCloseable {
     private final Engine engine;
     private final PythonSettings settings;
     private final Path packageDir;
+    private final GuestRoots roots;
+    /** The patchelf binaries GraalPy may run (see {@link NoProcesses}). */
+    private final java.util.Set<Path> patchelf;
 
     public PythonEngine(PythonSettings settings) {
         this.settings = settings;
@@ -49,6 +54,15 @@ public final class PythonEngine implements AutoCloseable {
                     + "to accept the slow runtime.");
         }
         this.packageDir = PythonPackage.directory();
+        List<Path> readable = new java.util.ArrayList<>(settings.readable());
+        readable.add(packageDir);
+        this.roots = new GuestRoots(settings.venv(), readable);
+        this.patchelf = NoProcesses.patchelf(settings.venv().resolve("venv").resolve("bin").resolve("python"));
+    }
+
+    /** Lets Python code read the files under {@code dir} (a loaded script's directory). */
+    void allowRead(Path dir) {
+        roots.allowRead(dir);
     }
 
     /** Truffle's CompileOnly filter that excludes every function whose name contains one of {@code notCompiled}. */
@@ -81,24 +95,30 @@ public final class PythonEngine implements AutoCloseable {
      * A new context on the shared engine, with the venv, its overlay and Graft's package on its path.
      * {@code scratch} is the context's own directory, handed to Python as {@code GRAFT_CONTEXT_DIR}.
      */
-    Context newContext(Path scratch) {
+    Context newContext(Path scratch) throws IOException {
         Path venv = settings.venv().resolve("venv");
         // CrewAI and its dependencies live beside the venv (see graalpy-overlay.lock): pip's resolver cannot install them.
         Path overlay = settings.venv().resolve("overlay");
         String pythonPath = Files.isDirectory(overlay)
                 ? packageDir + File.pathSeparator + overlay
                 : packageDir.toString();
+        // Python's tempfile and GraalPy's own temporary files go to the context's directory, which it may write.
+        Path temp = Files.createDirectories(scratch.resolve("tmp"));
+        // So is its home: libraries keep state under ~ (CrewAI creates ~/.local/share/crewai on import).
+        Path home = Files.createDirectories(scratch.resolve("home"));
         return Context.newBuilder("python")
                 .engine(engine)
                 .allowExperimentalOptions(true)
                 .allowHostAccess(HOST_ACCESS)
                 .allowPolyglotAccess(PolyglotAccess.ALL)
-                .allowIO(IOAccess.ALL)
+                .allowIO(io(scratch, temp))
                 .allowNativeAccess(true)
                 .allowCreateThread(true)
                 .allowCreateProcess(true)
-                .processHandler(new NoProcesses())
+                .processHandler(new NoProcesses(patchelf))
                 .environment("GRAFT_CONTEXT_DIR", scratch.toString())
+                .environment("TMPDIR", temp.toString())
+                .environment("HOME", home.toString())
                 .option("python.Executable", venv.resolve("bin").resolve("python").toString())
                 .option("python.ForceImportSite", "true")
                 .option("python.PythonPath", pythonPath)
@@ -111,6 +131,17 @@ public final class PythonEngine implements AutoCloseable {
                 .build();
     }
 
+    /** The host file system as the settings let Python code use it. */
+    private IOAccess io(Path scratch, Path temp) {
+        if (settings.files() == PythonSettings.FileAccess.HOST) {
+            return IOAccess.ALL;
+        }
+        boolean enforce = settings.files() == PythonSettings.FileAccess.RESTRICTED;
+        FileSystem files = new GuestFiles(FileSystem.newDefaultFileSystem(), roots, scratch, temp, enforce);
+        // GraalPy's standard library and its bundled resources stay readable wherever they were unpacked.
+        files = FileSystem.allowInternalResourceAccess(FileSystem.allowLanguageHomeAccess(files));
+        return IOAccess.newBuilder().fileSystem(files).allowHostSocketAccess(true).build();
+    }
 
     Path packageDir() {
         return packageDir;

@@ -26,9 +26,30 @@ import java.util.Properties;
  * @param interruptGrace how long a cancelled run's guest code gets to stop before its context is replaced
  * @param notCompiled Python functions the JIT leaves to the interpreter: a function whose name contains one of
  *     these is never compiled (empty: everything hot is compiled)
+ * @param files what Python code may do with the host's files
+ * @param readable directories Python code may read besides the venv, Graft's package and the scripts' own directories
  */
 public record PythonSettings(Path venv, int poolSize, List<String> warmImports, boolean allowInterpreterOnly,
-        Duration interruptGrace, List<String> notCompiled) {
+        Duration interruptGrace, List<String> notCompiled, FileAccess files, List<Path> readable) {
+
+    /** What Python code may do with the host's files (see {@link GuestFiles}). */
+    public enum FileAccess {
+        /** Read the venv, Graft's package, the scripts' directories and {@code readable}; write only the context's own directory. */
+        RESTRICTED,
+        /** As {@link #HOST}, logging every access {@link #RESTRICTED} would refuse: to find what an agent needs. */
+        AUDIT,
+        /** Everything the JVM's user may do. */
+        HOST;
+
+        static FileAccess parse(String value) {
+            for (FileAccess a : values()) {
+                if (a.name().equalsIgnoreCase(value.strip())) {
+                    return a;
+                }
+            }
+            throw new PythonException("graft.python.files must be restricted, audit or host, was '" + value + "'");
+        }
+    }
 
     /** The modules a context imports ahead of work, per framework (cold imports take seconds each). */
     public static final SequencedMap<String, List<String>> WARM_IMPORTS = warmImportTable();
@@ -56,6 +77,8 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
         requirePositive(poolSize, "poolSize");
         warmImports = List.copyOf(warmImports);
         notCompiled = List.copyOf(notCompiled);
+        java.util.Objects.requireNonNull(files, "files");
+        readable = List.copyOf(readable);
         for (String name : notCompiled) {
             if (name.isBlank() || name.contains(",")) {
                 throw new PythonException("graft.python.notCompiled: '" + name + "' is not a function name");
@@ -74,7 +97,9 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
      * {@code graft.python.warm} (comma-separated frameworks whose modules contexts import ahead of
      * work: {@code langchain}, {@code autogen}, {@code crewai}; default all), {@code graft.python.allowInterpreterOnly},
      * {@code graft.python.notCompiled} (comma-separated function names the JIT skips, {@code load-time}
-     * for {@link #LOAD_TIME_FUNCTIONS}, the default; {@code none}: everything hot is compiled).
+     * for {@link #LOAD_TIME_FUNCTIONS}, the default; {@code none}: everything hot is compiled),
+     * {@code graft.python.files} ({@code restricted}, the default, {@code audit} or {@code host}),
+     * {@code graft.python.readable} (more directories Python may read, separated by {@code :}).
      */
     public static PythonSettings fromSystem() {
         String venv = System.getProperty("graft.python.venv", buildProperty("venv"));
@@ -88,7 +113,11 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
             case "load-time" -> LOAD_TIME_FUNCTIONS;
             default -> Arrays.stream(skip.split(",")).map(String::strip).filter(f -> !f.isEmpty()).toList();
         };
-        return new PythonSettings(Path.of(venv), pool, warmImportsFor(frameworks), interpreter, Duration.ofSeconds(2), notCompiled);
+        FileAccess files = FileAccess.parse(System.getProperty("graft.python.files", "restricted"));
+        List<Path> readable = Arrays.stream(System.getProperty("graft.python.readable", "").split(java.io.File.pathSeparator))
+                .map(String::strip).filter(d -> !d.isEmpty()).map(Path::of).toList();
+        return new PythonSettings(Path.of(venv), pool, warmImportsFor(frameworks), interpreter, Duration.ofSeconds(2), notCompiled,
+                files, readable);
     }
 
     private static SequencedMap<String, List<String>> warmImportTable() {
@@ -114,12 +143,18 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
     }
 
     public PythonSettings withPoolSize(int size) {
-        return new PythonSettings(venv, size, warmImports, allowInterpreterOnly, interruptGrace, notCompiled);
+        return new PythonSettings(venv, size, warmImports, allowInterpreterOnly, interruptGrace, notCompiled, files, readable);
+    }
+
+    /** Python code may do {@code files} with the host's files, and read {@code readable} besides its usual directories. */
+    public PythonSettings withFiles(FileAccess files, List<Path> readable) {
+        return new PythonSettings(venv, poolSize, warmImports, allowInterpreterOnly, interruptGrace, notCompiled, files, readable);
     }
 
     /** Contexts warm only these frameworks' modules (none: a one-shot run imports what its script needs). */
     public PythonSettings withWarmFrameworks(Collection<String> frameworks) {
-        return new PythonSettings(venv, poolSize, warmImportsFor(frameworks), allowInterpreterOnly, interruptGrace, notCompiled);
+        return new PythonSettings(venv, poolSize, warmImportsFor(frameworks), allowInterpreterOnly, interruptGrace, notCompiled,
+                files, readable);
     }
 
     private static String buildProperty(String key) {

@@ -17,6 +17,9 @@ final class InfoCommand {
             out.println("optimizing:  " + engine.optimizing());
             out.println("not compiled: " + (settings.notCompiled().isEmpty() ? "(nothing: every hot function compiles)"
                     : String.join(", ", settings.notCompiled())) + " (graft.python.notCompiled)");
+            out.println("files:       " + settings.files().name().toLowerCase(java.util.Locale.ROOT)
+                    + (settings.readable().isEmpty() ? "" : ", also readable: " + settings.readable())
+                    + " (graft.python.files, graft.python.readable)");
         }
         return 0;
     }

@@ -57,7 +57,8 @@ public final class GraftServer implements AutoCloseable {
             builder.memory(Graft.defaultMemory(settings.memoryDir()));
         }
         AgentRuntime runtime = builder.build();
-        this.graft = new Graft(runtime, () -> PythonSettings.fromSystem().withPoolSize(settings.pythonPoolSize()));
+        this.graft = new Graft(runtime, () -> PythonSettings.fromSystem().withPoolSize(settings.pythonPoolSize())
+                .withFiles(settings.pythonFiles(), settings.pythonReadable()));
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(prometheus);
         new JvmThreadMetrics().bindTo(prometheus);

@@ -1,6 +1,7 @@
 package io.graft.server.http;
 
 import io.graft.core.GraftException;
+import io.graft.python.PythonSettings;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import java.nio.file.Files;
@@ -32,14 +33,17 @@ import java.util.Optional;
  * @param memoryEnabled whether agents (and {@code /v1/memory}) have a memory store
  * @param memoryDir where the native memory store keeps its collections
  * @param accessLog where the access log goes: {@code stdout}, {@code off} or a file (appended to)
+ * @param pythonFiles what Python agent code may do with the host's files
+ * @param pythonReadable directories Python agent code may read besides the venv and the scripts' own directories
  */
 public record ServerSettings(String host, int port, Path agentsDir, boolean watch, String model, String databaseUrl,
         int maxInFlight, long maxBodyBytes, Duration retryAfter, Duration maxTimeout, int pythonPoolSize,
         Duration pythonWarmUp, String pythonWarmUpModel, List<ApiKeys.Key> apiKeys, boolean memoryEnabled, Path memoryDir,
-        String accessLog) {
+        String accessLog, PythonSettings.FileAccess pythonFiles, List<Path> pythonReadable) {
 
     public ServerSettings {
         apiKeys = List.copyOf(apiKeys);
+        pythonReadable = List.copyOf(pythonReadable);
     }
 
     /** Reads {@code file} (if given) and then {@code env}; relative paths resolve against {@code home}. */
@@ -80,6 +84,20 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
         if (!accessLog.equals(AccessLog.STDOUT) && !accessLog.equals(AccessLog.OFF)) {
             accessLog = home.resolve(accessLog).toAbsolutePath().normalize().toString();
         }
+        PythonSettings.FileAccess files;
+        String filesText = r.string("python.files", "GRAFT_PYTHON_FILES", "restricted");
+        try {
+            files = PythonSettings.FileAccess.valueOf(filesText.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new GraftException(r.where("python.files", "GRAFT_PYTHON_FILES")
+                    + " must be restricted, audit or host, was '" + filesText + "'");
+        }
+        // A YAML list, or directories separated by ':' (the variable's form).
+        List<String> readableNames = env.containsKey("GRAFT_PYTHON_READABLE") || g.get("python.readable").isLeaf()
+                ? List.of(r.string("python.readable", "GRAFT_PYTHON_READABLE", "").split(java.io.File.pathSeparator))
+                : g.get("python.readable").asList(String.class).orElse(List.of());
+        List<Path> readable = readableNames.stream().map(String::strip).filter(d -> !d.isEmpty())
+                .map(d -> home.resolve(d).toAbsolutePath().normalize()).toList();
         List<ApiKeys.Key> keys = new ArrayList<>();
         for (Config k : g.get("auth.keys").asNodeList().orElse(List.of())) {
             keys.add(key(k.get("tenant").asString().orElse(""), k.get("sha256").asString().orElse(""),
@@ -97,7 +115,8 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
             }
         }
         return new ServerSettings(host, port, agents, watch, model, db, inFlight, body, Duration.ofSeconds(retry),
-                Duration.ofSeconds(maxTimeout), pool, Duration.ofSeconds(warmUp), warmUpModel, keys, memory, memoryDir, accessLog);
+                Duration.ofSeconds(maxTimeout), pool, Duration.ofSeconds(warmUp), warmUpModel, keys, memory, memoryDir, accessLog,
+                files, readable);
     }
 
     private static ApiKeys.Key key(String tenant, String sha256, boolean admin, String where) {
@@ -113,7 +132,8 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
 
     public ServerSettings withPort(int port) {
         return new ServerSettings(host, port, agentsDir, watch, model, databaseUrl, maxInFlight, maxBodyBytes, retryAfter,
-                maxTimeout, pythonPoolSize, pythonWarmUp, pythonWarmUpModel, apiKeys, memoryEnabled, memoryDir, accessLog);
+                maxTimeout, pythonPoolSize, pythonWarmUp, pythonWarmUpModel, apiKeys, memoryEnabled, memoryDir, accessLog,
+                pythonFiles, pythonReadable);
     }
 
     /** Looks a setting up in the environment first, then in the file. */
@@ -153,7 +173,7 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
             };
         }
 
-        private String where(String key, String var) {
+        String where(String key, String var) {
             return env.containsKey(var) ? var : "graft." + key;
         }
     }

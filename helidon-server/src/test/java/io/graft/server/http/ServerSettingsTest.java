@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.graft.core.GraftException;
+import io.graft.python.PythonSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,25 @@ class ServerSettingsTest {
         var bad = assertThrows(GraftException.class,
                 () -> ServerSettings.load(Optional.empty(), Map.of("GRAFT_MEMORY_ENABLED", "maybe"), home));
         assertEquals("GRAFT_MEMORY_ENABLED must be true or false, was 'maybe'", bad.getMessage());
+    }
+
+    @Test
+    void pythonFileAccessIsRestrictedUnlessTheSettingsGrantMore() throws Exception {
+        ServerSettings defaults = ServerSettings.load(Optional.empty(), Map.of(), home);
+        assertEquals(PythonSettings.FileAccess.RESTRICTED, defaults.pythonFiles());
+        assertTrue(defaults.pythonReadable().isEmpty());
+        Path file = home.resolve("graft.yaml");
+        Files.writeString(file, "graft:\n  python:\n    files: audit\n    readable: [docs, /srv/kb]\n");
+        ServerSettings fromFile = ServerSettings.load(Optional.of(file), Map.of(), home);
+        assertEquals(PythonSettings.FileAccess.AUDIT, fromFile.pythonFiles());
+        assertEquals(List.of(home.resolve("docs"), Path.of("/srv/kb")), fromFile.pythonReadable());
+        ServerSettings fromEnv = ServerSettings.load(Optional.of(file),
+                Map.of("GRAFT_PYTHON_FILES", "host", "GRAFT_PYTHON_READABLE", "/data/a:/data/b"), home);
+        assertEquals(PythonSettings.FileAccess.HOST, fromEnv.pythonFiles());
+        assertEquals(List.of(Path.of("/data/a"), Path.of("/data/b")), fromEnv.pythonReadable());
+        var bad = assertThrows(GraftException.class,
+                () -> ServerSettings.load(Optional.empty(), Map.of("GRAFT_PYTHON_FILES", "open"), home));
+        assertEquals("GRAFT_PYTHON_FILES must be restricted, audit or host, was 'open'", bad.getMessage());
     }
 
     @Test
