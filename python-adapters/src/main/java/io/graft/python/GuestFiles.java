@@ -6,6 +6,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.Charset;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AccessMode;
+import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -13,7 +14,6 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.graalvm.polyglot.io.FileSystem;
@@ -169,14 +169,14 @@ final class GuestFiles implements FileSystem {
     }
 
     @Override
-    public void copy(Path source, Path target, java.nio.file.CopyOption... options) throws IOException {
+    public void copy(Path source, Path target, CopyOption... options) throws IOException {
         check(source, Use.READ);
         check(target, Use.WRITE);
         host.copy(source, target, options);
     }
 
     @Override
-    public void move(Path source, Path target, java.nio.file.CopyOption... options) throws IOException {
+    public void move(Path source, Path target, CopyOption... options) throws IOException {
         check(source, Use.WRITE);
         check(target, Use.WRITE);
         host.move(source, target, options);
@@ -267,10 +267,5 @@ final class GuestFiles implements FileSystem {
     public boolean isFileStoreReadOnly(Path path) throws IOException {
         check(path, Use.LOOK);
         return host.isFileStoreReadOnly(path);
-    }
-
-    /** For tests and logs: the directories this file system lets Python read. */
-    List<Path> readableRoots() {
-        return roots.readableRoots();
     }
 }

@@ -1,8 +1,9 @@
 package io.graft.python;
 
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -68,15 +69,11 @@ final class GuestRoots {
         return p.startsWith(venv) && p.getFileName() != null && NATIVE_COPY.matcher(p.getFileName().toString()).matches();
     }
 
-    List<Path> readableRoots() {
-        return new ArrayList<>(readable);
-    }
-
-    private static java.util.Optional<Path> realPath(Path p) {
+    private static Optional<Path> realPath(Path p) {
         try {
-            return java.util.Optional.of(p.toRealPath());
-        } catch (java.io.IOException e) {
-            return java.util.Optional.empty();
+            return Optional.of(p.toRealPath());
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

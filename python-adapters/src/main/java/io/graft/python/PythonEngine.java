@@ -4,7 +4,9 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
@@ -35,7 +37,7 @@ public final class PythonEngine implements AutoCloseable {
     private final Path packageDir;
     private final GuestRoots roots;
     /** The patchelf binaries GraalPy may run (see {@link NoProcesses}). */
-    private final java.util.Set<Path> patchelf;
+    private final Set<Path> patchelf;
 
     public PythonEngine(PythonSettings settings) {
         this.settings = settings;
@@ -54,7 +56,7 @@ public final class PythonEngine implements AutoCloseable {
                     + "to accept the slow runtime.");
         }
         this.packageDir = PythonPackage.directory();
-        List<Path> readable = new java.util.ArrayList<>(settings.readable());
+        List<Path> readable = new ArrayList<>(settings.readable());
         readable.add(packageDir);
         this.roots = new GuestRoots(settings.venv(), readable);
         this.patchelf = NoProcesses.patchelf(settings.venv().resolve("venv").resolve("bin").resolve("python"));
