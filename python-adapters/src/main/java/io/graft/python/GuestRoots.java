@@ -29,6 +29,12 @@ final class GuestRoots {
 
     private final Path venv;
     private final Set<Path> readable = ConcurrentHashMap.newKeySet();
+    /**
+     * The process's working directory, whose attributes (not contents) Python may see: libraries resolve
+     * relative paths against it, and python-dotenv's search for a .env (on every CrewAI import) fails
+     * with "Starting path not found" when the working directory does not exist to it.
+     */
+    private final Path workDir = Path.of("").toAbsolutePath();
 
     GuestRoots(Path venv, List<Path> readable) {
         this.venv = normal(venv);
@@ -54,8 +60,11 @@ final class GuestRoots {
         return false;
     }
 
-    /** Whether {@code p} is a directory above a readable root: its attributes may be read, not its contents. */
+    /** Whether {@code p} is the working directory or a directory above it or a readable root: its attributes may be read, not its contents. */
     boolean above(Path p) {
+        if (workDir.startsWith(p)) {
+            return true;
+        }
         for (Path root : readable) {
             if (root.startsWith(p)) {
                 return true;
