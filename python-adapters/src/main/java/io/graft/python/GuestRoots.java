@@ -49,28 +49,12 @@ final class GuestRoots {
     }
 
     boolean readable(Path p) {
-        if (SYSTEM_FILES.contains(p)) {
-            return true;
-        }
-        for (Path root : readable) {
-            if (p.startsWith(root)) {
-                return true;
-            }
-        }
-        return false;
+        return SYSTEM_FILES.contains(p) || readable.stream().anyMatch(p::startsWith);
     }
 
     /** Whether {@code p} is the working directory or a directory above it or a readable root: its attributes may be read, not its contents. */
     boolean above(Path p) {
-        if (workDir.startsWith(p)) {
-            return true;
-        }
-        for (Path root : readable) {
-            if (root.startsWith(p)) {
-                return true;
-            }
-        }
-        return false;
+        return workDir.startsWith(p) || readable.stream().anyMatch(root -> root.startsWith(p));
     }
 
     /** Whether {@code p} names GraalPy's copy of a native extension in the venv, the one write outside a context's directory. */
