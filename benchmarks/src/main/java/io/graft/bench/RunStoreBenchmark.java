@@ -2,7 +2,6 @@ package io.graft.bench;
 
 import io.graft.server.http.RunService;
 import io.graft.server.http.RunStore;
-import io.graft.server.http.RunStore.AuditRecord;
 import io.graft.server.http.RunStore.ProviderUse;
 import io.graft.server.http.RunStore.StoredEvent;
 import io.graft.server.http.RunStore.StoredRun;
@@ -33,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The run store alone, as a server storing waited native runs uses it: 32 threads each store one
- * run after another (its start with its audit record, then its end with 17 events, a 2 KB result
+ * run after another (its start, which is its own audit record, then its end with 17 events, a 2 KB result
  * and its usage) in an H2 file database with Graft's durable settings. {@code start=awaited}
  * stores the start and waits for its commit before the run's end is written (every run before
  * this change); {@code start=queued} queues it ({@link RunStore#insertRunLater}), as waited runs do
@@ -101,12 +100,11 @@ public class RunStoreBenchmark {
         Instant now = Instant.now();
         StoredRun run = new StoredRun(RunService.newId(now), "tenant", "calculator-native", "native", RunStore.RUNNING, "",
                 "What is 17 * 23 + 4?", now, Optional.empty(), Optional.empty());
-        List<AuditRecord> audit = List.of(new AuditRecord(now, "tenant", "run.start", run.id(), run.agent()));
         RunStore.PendingStart pending = null;
         if (start.equals("queued")) {
-            pending = store.insertRunLater(run, audit);
+            pending = store.insertRunLater(run);
         } else {
-            store.insertRun(run, audit);
+            store.insertRun(run);
         }
         store.finishRun(run, pending, "COMPLETED", Instant.now(), result, events,
                 List.of(new ProviderUse("scripted", 2, 48, 12, 0.0)));

@@ -85,13 +85,12 @@ public final class RunService {
                 tenant + "/" + request.agent(), request.timeout(), request.metadata());
         StoredRun run = new StoredRun(id, tenant, request.agent(), agent.descriptor().framework().id(), RunStore.RUNNING,
                 request.thread(), request.input(), clock.instant(), Optional.empty(), Optional.empty());
-        // The audit record goes in the run's own transaction: one commit less per run, and never one without the other.
-        var audit = List.of(new RunStore.AuditRecord(run.createdAt(), tenant, "run.start", id, request.agent()));
+        // The stored run is its own run.start audit record.
         Live state;
         if (waited) {
-            state = new Live(run, store.insertRunLater(run, audit));
+            state = new Live(run, store.insertRunLater(run));
         } else {
-            store.insertRun(run, audit);
+            store.insertRun(run);
             state = new Live(run, null);
         }
         live.put(id, state);

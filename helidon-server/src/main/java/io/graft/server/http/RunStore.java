@@ -22,6 +22,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Runs, their events, threads and audit records in a relational database through plain JDBC.
  *
+ * <p>A run is one row of {@code runs}, plus one of {@code run_usage} per provider it called: its
+ * last events (all of a short run's) and its result are columns of that row, and the row is its own
+ * {@code run.start} audit record. Each further row (an audit row, an event chunk) put one more tree
+ * that H2 writes again at every commit on the store's one writer, which bounds the server's throughput.
+ *
  * <p>H2 in file mode is embedded (nothing to install or start), survives restarts, and speaks
  * standard SQL over JDBC, so a server database can replace it by changing the URL. Every tenant's
  * rows are keyed by the tenant, and every query filters by it. Texts are VARCHAR, not CLOB: H2
@@ -80,9 +85,6 @@ public final class RunStore implements AutoCloseable, MeterBinder {
         }
     }
 
-    /** One line of the audit trail: who did what to which target. */
-    public record AuditRecord(Instant at, String tenant, String action, String target, String detail) {}
-
     /** Summed usage of one group ({@code key} is empty for the total); runs counts runs that called a model. */
     public record Usage(String key, long runs, long calls, long inputTokens, long outputTokens, double costUsd) {}
 
@@ -122,21 +124,24 @@ public final class RunStore implements AutoCloseable, MeterBinder {
                       id varchar(64) primary key, tenant varchar(200) not null, agent varchar(200) not null,
                       framework varchar(32) not null, status varchar(16) not null, thread_id varchar(200) not null,
                       input varchar not null, created_at timestamp(6) with time zone not null,
-                      finished_at timestamp(6) with time zone, result varchar)""");
+                      finished_at timestamp(6) with time zone, result varchar, events varchar)""");
+            s.execute("alter table runs add column if not exists events varchar"); // databases of earlier versions
             s.execute("create index if not exists runs_by_tenant on runs(tenant, created_at)");
             // Events are stored in chunks (one row per batch) because an indexed row per event
-            // (every streamed token is one) made index maintenance the largest cost of a run.
+            // (every streamed token is one) made index maintenance the largest cost of a run. The
+            // last chunk, written with the run's end, is the run row's events column instead.
             s.execute("""
                     create table if not exists run_event_chunks (
                       run_id varchar(64) not null, first_seq bigint not null, last_seq bigint not null,
                       events varchar not null, primary key (run_id, first_seq))""");
-            // One row per provider per finished run: the tenant's token and cost accounting.
+            // One row per provider per finished run: the tenant's token and cost accounting. No primary
+            // key: a run's usage is written once, in its end's transaction, one row per provider, and
+            // the index a key needs was one more tree for every commit to rewrite.
             s.execute("""
                     create table if not exists run_usage (
                       run_id varchar(64) not null, provider varchar(200) not null, tenant varchar(200) not null,
                       agent varchar(200) not null, finished_at timestamp(6) with time zone not null, calls int not null,
-                      input_tokens bigint not null, output_tokens bigint not null, cost_usd double precision not null,
-                      primary key (run_id, provider))""");
+                      input_tokens bigint not null, output_tokens bigint not null, cost_usd double precision not null)""");
             s.execute("create index if not exists run_usage_by_tenant on run_usage(tenant, finished_at)");
             s.execute("""
                     create table if not exists threads (
@@ -152,9 +157,9 @@ public final class RunStore implements AutoCloseable, MeterBinder {
                       id bigint generated always as identity primary key, at timestamp(6) with time zone not null,
                       tenant varchar(200) not null, action varchar(64) not null, target varchar(400) not null,
                       detail varchar not null)""");
-            // A run refused at admission takes its run.start record back (see deleteRun) without a scan;
-            // run ids are time-ordered, so each new record lands on the index's last page.
-            s.execute("create index if not exists audit_by_target on audit(target)");
+            // Earlier versions wrote a run.start row per run and indexed audit by target to take it back.
+            // Runs are their own run.start records now (see auditRecords); the old rows stay, unlisted.
+            s.execute("drop index if exists audit_by_target");
         }
     }
 
@@ -164,14 +169,10 @@ public final class RunStore implements AutoCloseable, MeterBinder {
                 INTERRUPTED, ts(now), RUNNING));
     }
 
+    /** Stores a new run; it is its own {@code run.start} audit record. */
     public void insertRun(StoredRun run) {
-        insertRun(run, List.of());
-    }
-
-    /** Stores a new run and its audit records in one transaction. */
-    public void insertRun(StoredRun run, List<AuditRecord> audit) {
         writer.write("store run " + run.id(), s -> {
-            insertStart(s, run, audit);
+            insertRow(s, run, null);
             return null;
         });
     }
@@ -190,26 +191,26 @@ public final class RunStore implements AutoCloseable, MeterBinder {
         private PendingStart() {}
     }
 
-    /** A run's end as it is written: what changes in its row, its last events (encoded) and its usage. */
+    /** A run's end as it is written: what changes in its row (with its last events, encoded) and its usage. */
     private record End(String status, Instant at, String resultJson, @Nullable EventChunk events, List<ProviderUse> usage) {}
 
     /**
-     * Queues a new run and its audit records without waiting for them to commit, for a run whose
+     * Queues a new run without waiting for it to commit, for a run whose
      * caller waits for its end anyway: a short run is then stored once, ended, instead of inserted
      * and updated, often in one commit instead of two. Until the start is stored the run is not in
      * listings, and a crash loses it without a trace (its client has had no answer). A write that
      * fails is logged, and the run's {@link #finishRun} fails.
      */
-    public PendingStart insertRunLater(StoredRun run, List<AuditRecord> audit) {
+    public PendingStart insertRunLater(StoredRun run) {
         PendingStart start = new PendingStart();
         writer.submit("store run " + run.id(), s -> {
             start.endStored = false; // a group that failed may run this write again
             End end = start.end;
             if (end == null) {
-                insertStart(s, run, audit);
+                insertRow(s, run, null);
             } else {
-                insertStart(s, run.ended(end.status(), end.at(), end.resultJson()), audit);
-                insertEndRows(s, run, end);
+                insertRow(s, run.ended(end.status(), end.at(), end.resultJson()), end.events());
+                insertUsage(s, run, end);
             }
             start.endStored = end != null;
             return null;
@@ -220,25 +221,20 @@ public final class RunStore implements AutoCloseable, MeterBinder {
         return start;
     }
 
-    private static void insertStart(StoreSession s, StoredRun run, List<AuditRecord> audit) throws SQLException {
+    private static void insertRow(StoreSession s, StoredRun run, @Nullable EventChunk lastEvents) throws SQLException {
         s.update("""
-                insert into runs(id, tenant, agent, framework, status, thread_id, input, created_at, finished_at, result)
-                values (?,?,?,?,?,?,?,?,?,?)""", run.id(), run.tenant(), run.agent(), run.framework(), run.status(),
+                insert into runs(id, tenant, agent, framework, status, thread_id, input, created_at, finished_at, result, events)
+                values (?,?,?,?,?,?,?,?,?,?,?)""", run.id(), run.tenant(), run.agent(), run.framework(), run.status(),
                 run.thread(), run.input(), ts(run.createdAt()), run.finishedAt().map(RunStore::ts).orElse(null),
-                run.result().orElse(null));
-        for (AuditRecord a : audit) {
-            insertAudit(s, a);
-        }
+                run.result().orElse(null), lastEvents == null ? null : lastEvents.encoded());
     }
 
-    /** Removes a run that could not start, with its start's audit record: it never ran. */
+    /**
+     * Removes a run that could not start (and with it its {@code run.start} audit record): it never
+     * ran, so it has no events and no usage.
+     */
     public void deleteRun(String id) {
-        writer.write("delete run " + id, s -> {
-            s.update("delete from audit where action = 'run.start' and target = ?", id);
-            s.update("delete from runs where id = ?", id);
-            s.update("delete from run_event_chunks where run_id = ?", id);
-            return s.update("delete from run_usage where run_id = ?", id);
-        });
+        writer.write("delete run " + id, s -> s.update("delete from runs where id = ?", id));
     }
 
     public void finishRun(StoredRun run, String status, Instant at, String resultJson) {
@@ -259,17 +255,17 @@ public final class RunStore implements AutoCloseable, MeterBinder {
             if (start != null && start.endStored) {
                 return null;
             }
-            if (s.update("update runs set status = ?, finished_at = ?, result = ? where id = ?", status, ts(at), resultJson,
-                    run.id()) != 1) {
+            EventChunk last = end.events();
+            if (s.update("update runs set status = ?, finished_at = ?, result = ?, events = ? where id = ?", status, ts(at),
+                    resultJson, last == null ? null : last.encoded(), run.id()) != 1) {
                 throw new SQLException("run " + run.id() + " is not in the store (its start was not stored)");
             }
-            insertEndRows(s, run, end);
+            insertUsage(s, run, end);
             return null;
         });
     }
 
-    private static void insertEndRows(StoreSession s, StoredRun run, End end) throws SQLException {
-        insertEvents(s, run.id(), end.events());
+    private static void insertUsage(StoreSession s, StoredRun run, End end) throws SQLException {
         for (ProviderUse u : end.usage()) {
             s.update("""
                     insert into run_usage(run_id, provider, tenant, agent, finished_at, calls, input_tokens, output_tokens,
@@ -312,16 +308,18 @@ public final class RunStore implements AutoCloseable, MeterBinder {
         }
     }
 
+    /** The columns {@link #run(ResultSet)} reads: not the events, which only {@link #events} reads. */
+    private static final String RUN_COLUMNS = "id, tenant, agent, framework, status, thread_id, input, created_at, finished_at, result";
+
     public Optional<StoredRun> run(String tenant, String id) {
-        List<StoredRun> found = query("select * from runs where tenant = ? and id = ?", RunStore::run, tenant, id);
+        List<StoredRun> found = query("select " + RUN_COLUMNS + " from runs where tenant = ? and id = ?", RunStore::run, tenant, id);
         return found.stream().findFirst();
     }
 
     /** Newest first. */
     public List<StoredRun> runs(String tenant, RunQuery q) {
-        return query("""
-                select * from runs where tenant = ? and (? = '' or agent = ?) and (? = '' or status = ?)
-                  and (? = '' or thread_id = ?) order by created_at desc, id limit ? offset ?""", RunStore::run,
+        return query("select " + RUN_COLUMNS + " from runs where tenant = ? and (? = '' or agent = ?) and (? = '' or status = ?)"
+                + " and (? = '' or thread_id = ?) order by created_at desc, id limit ? offset ?", RunStore::run,
                 tenant, q.agent(), q.agent(), q.status(), q.status(), q.thread(), q.thread(), q.limit(), q.offset());
     }
 
@@ -329,10 +327,14 @@ public final class RunStore implements AutoCloseable, MeterBinder {
         appendEvents(runId, List.of(event));
     }
 
-    /** The run's stored events after {@code afterSeq}, in order. */
+    /** The run's stored events after {@code afterSeq}, in order: its chunks, then those stored with its end. */
     public List<StoredEvent> events(String runId, long afterSeq) {
-        List<String> chunks = query("select events from run_event_chunks where run_id = ? and last_seq > ? order by first_seq",
-                rs -> rs.getString(1), runId, afterSeq);
+        List<String> chunks = query("""
+                select events from (
+                  select events, 0 as part, first_seq from run_event_chunks where run_id = ? and last_seq > ?
+                  union all
+                  select events, 1, 0 from runs where id = ? and events is not null)
+                order by part, first_seq""", rs -> rs.getString(1), runId, afterSeq, runId);
         List<StoredEvent> out = new ArrayList<>();
         for (String chunk : chunks) {
             decode(chunk).stream().filter(e -> e.seq() > afterSeq).forEach(out::add);
@@ -402,31 +404,51 @@ public final class RunStore implements AutoCloseable, MeterBinder {
         });
     }
 
+    /** Stores one audit record; a run is its own {@code run.start} record and needs none. */
     public void audit(Instant at, String tenant, String action, String target, String detail) {
-        AuditRecord record = new AuditRecord(at, tenant, action, target, detail);
-        writer.write("store an audit record", s -> {
-            insertAudit(s, record);
-            return null;
-        });
+        writer.write("store an audit record", s -> s.update("insert into audit(at, tenant, action, target, detail) values (?,?,?,?,?)",
+                ts(at), tenant, action, target, detail));
     }
 
-    private static void insertAudit(StoreSession s, AuditRecord a) throws SQLException {
-        s.update("insert into audit(at, tenant, action, target, detail) values (?,?,?,?,?)", ts(a.at()), a.tenant(), a.action(),
-                a.target(), a.detail());
-    }
-
-    /** Audit records, newest first. */
+    /**
+     * Audit records, newest first: the audit table's, and each run as its {@code run.start} record
+     * (at its creation, detail its agent; these have no {@code id}). Rows of the table's own
+     * {@code run.start} records, written by earlier versions, duplicate their runs and are skipped.
+     */
     public List<Map<String, Object>> auditRecords(String tenant, int limit) {
-        return query("select id, at, tenant, action, target, detail from audit where tenant = ? order by id desc limit ?", rs -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", rs.getLong(1));
-            m.put("at", rs.getObject(2, OffsetDateTime.class).toInstant().toString());
-            m.put("tenant", rs.getString(3));
-            m.put("action", rs.getString(4));
-            m.put("target", rs.getString(5));
-            m.put("detail", rs.getString(6));
-            return m;
-        }, tenant, limit);
+        List<Map<String, Object>> recorded = query("""
+                select id, at, tenant, action, target, detail from audit where tenant = ? and action <> 'run.start'
+                order by id desc limit ?""", rs -> auditRecord(rs.getLong(1), rs.getObject(2, OffsetDateTime.class),
+                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)), tenant, limit);
+        List<Map<String, Object>> runs = query("select created_at, tenant, id, agent from runs where tenant = ?"
+                + " order by created_at desc, id desc limit ?", rs -> auditRecord(null, rs.getObject(1, OffsetDateTime.class), rs.getString(2),
+                "run.start", rs.getString(3), rs.getString(4)), tenant, limit);
+        List<Map<String, Object>> out = new ArrayList<>(Math.min(limit, recorded.size() + runs.size()));
+        int r = 0;
+        int n = 0;
+        while (out.size() < limit && (r < recorded.size() || n < runs.size())) {
+            boolean takeRun = r == recorded.size() || n < runs.size() && at(runs.get(n)).isAfter(at(recorded.get(r)));
+            out.add(takeRun ? runs.get(n++) : recorded.get(r++));
+        }
+        return out;
+    }
+
+    private static Instant at(Map<String, Object> auditRecord) {
+        return Instant.parse((String) auditRecord.get("at"));
+    }
+
+    private static Map<String, Object> auditRecord(@Nullable Long id, OffsetDateTime at, String tenant, String action,
+            String target, String detail) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (id != null) {
+            m.put("id", id);
+        }
+        m.put("at", at.toInstant().toString());
+        m.put("tenant", tenant);
+        m.put("action", action);
+        m.put("target", target);
+        m.put("detail", detail);
+        return m;
     }
 
     private static StoredRun run(ResultSet rs) throws SQLException {

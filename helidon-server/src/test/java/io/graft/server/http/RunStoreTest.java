@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.graft.server.http.RunStore.AuditRecord;
 import io.graft.server.http.RunStore.ProviderUse;
 import io.graft.server.http.RunStore.StoredEvent;
 import io.graft.server.http.RunStore.StoredRun;
 import io.graft.server.http.RunStore.UsageGroup;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +54,77 @@ class RunStoreTest {
         }
     }
 
+    @Test
+    void theEventsStoredWithARunsEndFollowItsChunks() {
+        try (RunStore store = new RunStore("jdbc:h2:mem:end-events;DB_CLOSE_DELAY=-1", "sa", "")) {
+            StoredRun run = running("r", "calc");
+            store.insertRun(run);
+            store.appendEvents("r", List.of(new StoredEvent(1, "a", "1"), new StoredEvent(2, "b", "2")));
+            store.finishRun(run, null, "COMPLETED", T0.plusMillis(3), "{}",
+                    List.of(new StoredEvent(3, "c", "3"), new StoredEvent(4, "finished", "4")), List.of());
+            assertEquals(List.of("a", "b", "c", "finished"), store.events("r", 0).stream().map(StoredEvent::type).toList());
+            assertEquals(List.of("finished"), store.events("r", 3).stream().map(StoredEvent::type).toList());
+            assertEquals(List.of(), store.events("r", 4));
+        }
+    }
+
+    @Test
+    void theAuditTrailListsRunsAsTheirStartRecordsAmongTheOtherRecordsNewestFirst() {
+        try (RunStore store = new RunStore("jdbc:h2:mem:audit;DB_CLOSE_DELAY=-1", "sa", "")) {
+            store.audit(T0, "t", "agent.create", "calc", "calc.json");
+            store.insertRun(new StoredRun("r1", "t", "calc", "native", RunStore.RUNNING, "", "x", T0.plusMillis(1),
+                    Optional.empty(), Optional.empty()));
+            store.audit(T0.plusMillis(2), "t", "run.cancel", "r1", "");
+            store.insertRun(new StoredRun("r2", "other", "calc", "native", RunStore.RUNNING, "", "x", T0.plusMillis(3),
+                    Optional.empty(), Optional.empty()));
+            var records = store.auditRecords("t", 10);
+            assertEquals(List.of("run.cancel r1", "run.start r1", "agent.create calc"),
+                    records.stream().map(a -> a.get("action") + " " + a.get("target")).toList());
+            assertEquals(List.of("2026-11-23T16:00:00.001Z", "t", "calc"),
+                    List.of(records.get(1).get("at"), records.get(1).get("tenant"), records.get(1).get("detail")));
+            assertEquals(List.of("run.cancel r1", "run.start r1"),
+                    store.auditRecords("t", 2).stream().map(a -> a.get("action") + " " + a.get("target")).toList());
+        }
+    }
+
+    @Test
+    void aDatabaseOfTheEarlierLayoutOpensWithItsRunsEventsAndAuditIntact() throws Exception {
+        String url = "jdbc:h2:mem:earlier-layout;DB_CLOSE_DELAY=-1";
+        // What a server of the previous version left: no events column on runs, and a run.start row per run.
+        try (var c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            s.execute("""
+                    create table runs (
+                      id varchar(64) primary key, tenant varchar(200) not null, agent varchar(200) not null,
+                      framework varchar(32) not null, status varchar(16) not null, thread_id varchar(200) not null,
+                      input varchar not null, created_at timestamp(6) with time zone not null,
+                      finished_at timestamp(6) with time zone, result varchar)""");
+            s.execute("""
+                    create table run_event_chunks (
+                      run_id varchar(64) not null, first_seq bigint not null, last_seq bigint not null,
+                      events varchar not null, primary key (run_id, first_seq))""");
+            s.execute("""
+                    create table audit (
+                      id bigint generated always as identity primary key, at timestamp(6) with time zone not null,
+                      tenant varchar(200) not null, action varchar(64) not null, target varchar(400) not null,
+                      detail varchar not null)""");
+            s.execute("create index audit_by_target on audit(target)");
+            s.execute("insert into runs values ('old', 't', 'calc', 'native', 'COMPLETED', '', 'x', "
+                    + "timestamp with time zone '2026-11-23 15:59:00+00', timestamp with time zone '2026-11-23 15:59:01+00', '{}')");
+            s.execute("insert into run_event_chunks values ('old', 1, 2, '" + RunStore.encode(EVENTS) + "')");
+            s.execute("insert into audit(at, tenant, action, target, detail) values "
+                    + "(timestamp with time zone '2026-11-23 15:59:00+00', 't', 'run.start', 'old', 'calc')");
+        }
+        try (RunStore store = new RunStore(url, "sa", "")) {
+            assertEquals("COMPLETED", store.run("t", "old").orElseThrow().status());
+            assertEquals(EVENTS, store.events("old", 0));
+            assertEquals(List.of("run.start old"),
+                    store.auditRecords("t", 10).stream().map(a -> a.get("action") + " " + a.get("target")).toList());
+            StoredRun run = running("new", "calc");
+            finish(store, run, store.insertRunLater(run));
+            assertStoredEnded(store, run, List.of("run.start new", "run.start old"));
+        }
+    }
+
     private static final Instant T0 = Instant.parse("2026-11-23T16:00:00Z");
     private static final List<StoredEvent> EVENTS = List.of(new StoredEvent(1, "run_started", "{}"),
             new StoredEvent(2, "finished", "{\"output\": \"4\"}"));
@@ -62,16 +134,16 @@ class RunStoreTest {
         return new StoredRun(id, "t", agent, "native", RunStore.RUNNING, "", "2 + 2", T0, Optional.empty(), Optional.empty());
     }
 
-    private static List<AuditRecord> audit(StoredRun run) {
-        return List.of(new AuditRecord(T0, "t", "run.start", run.id(), run.agent()));
-    }
-
     private static void finish(RunStore store, StoredRun run, RunStore.PendingStart start) {
         store.finishRun(run, start, "COMPLETED", T0.plusMillis(3), "{\"output\": \"4\"}", EVENTS, USAGE);
     }
 
     /** The run as a waited run ends: finished, with its result, both events, its usage and its audit record. */
     private static void assertStoredEnded(RunStore store, StoredRun run) {
+        assertStoredEnded(store, run, List.of("run.start " + run.id()));
+    }
+
+    private static void assertStoredEnded(RunStore store, StoredRun run, List<String> audit) {
         StoredRun stored = store.run("t", run.id()).orElseThrow();
         assertEquals("COMPLETED", stored.status());
         assertEquals(Optional.of(T0.plusMillis(3)), stored.finishedAt());
@@ -79,7 +151,7 @@ class RunStoreTest {
         assertEquals(EVENTS, store.events(run.id(), 0));
         var usage = store.usage("t", T0, T0.plusSeconds(1), UsageGroup.TOTAL).getFirst();
         assertEquals(List.of(1L, 2L, 30L, 7L), List.of(usage.runs(), usage.calls(), usage.inputTokens(), usage.outputTokens()));
-        assertEquals(List.of("run.start " + run.id()),
+        assertEquals(audit,
                 store.auditRecords("t", 10).stream().map(a -> a.get("action") + " " + a.get("target")).toList());
     }
 
@@ -101,7 +173,7 @@ class RunStoreTest {
             assertTrue(holding.await(10, TimeUnit.SECONDS));
             long commits = store.writer().commits();
             StoredRun run = running("r1", "calc");
-            RunStore.PendingStart start = store.insertRunLater(run, audit(run));
+            RunStore.PendingStart start = store.insertRunLater(run);
             Future<?> finished = pool.submit(() -> finish(store, run, start));
             TestServer.await(() -> store.writer().queued() == 2); // the start, then the end
             release.countDown();
@@ -116,7 +188,7 @@ class RunStoreTest {
     void aWaitedRunWhoseStartIsStoredFirstShowsAsRunningAndIsUpdatedAtItsEnd() {
         try (RunStore store = new RunStore("jdbc:h2:mem:early-start;DB_CLOSE_DELAY=-1", "sa", "")) {
             StoredRun run = running("r2", "calc");
-            RunStore.PendingStart start = store.insertRunLater(run, audit(run));
+            RunStore.PendingStart start = store.insertRunLater(run);
             store.writer().write("after the start", s -> null); // writes apply in order: the start has committed
             assertEquals(RunStore.RUNNING, store.run("t", run.id()).orElseThrow().status());
             finish(store, run, start);
@@ -128,7 +200,7 @@ class RunStoreTest {
     void aWaitedRunWhoseStartCannotBeStoredFailsAtItsEndNamingTheRun() {
         try (RunStore store = new RunStore("jdbc:h2:mem:bad-start;DB_CLOSE_DELAY=-1", "sa", "")) {
             StoredRun run = running("r3", "a".repeat(300)); // longer than the agent column allows
-            RunStore.PendingStart start = store.insertRunLater(run, audit(run));
+            RunStore.PendingStart start = store.insertRunLater(run);
             var e = assertThrows(StoreException.class, () -> finish(store, run, start));
             assertTrue(e.getMessage().contains("run r3 is not in the store"), e.getMessage());
             assertEquals(Optional.empty(), store.run("t", run.id()));
