@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -44,12 +44,28 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
     private final AtomicInteger active = new AtomicInteger();
     private final List<Consumer<RunEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService runners = Executors.newVirtualThreadPerTaskExecutor();
-    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "graft-deadlines");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledThreadPoolExecutor deadlines = deadlineTimer();
     private volatile MeterRegistry meters = new SimpleMeterRegistry();
+
+    /**
+     * One thread for every run's deadline. A run that ends cancels its timer, and a cancelled timer
+     * leaves the queue at once: by default it stayed until its deadline (two minutes by default),
+     * holding its run's context, so a busy server kept every run of the last two minutes.
+     */
+    private static ScheduledThreadPoolExecutor deadlineTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "graft-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
+    /** Deadlines of runs in progress (for tests: ended runs leave none behind). */
+    int pendingDeadlines() {
+        return deadlines.getQueue().size();
+    }
 
     private AgentRuntime(Builder b) {
         this.model = b.model;

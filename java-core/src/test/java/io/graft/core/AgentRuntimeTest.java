@@ -82,6 +82,16 @@ class AgentRuntimeTest {
     }
 
     @Test
+    void anEndedRunLeavesNoDeadlineBehind() {
+        runtime.register(new ReActAgent("calc", "", "Use the calculator.", 5, List.of("calculator")));
+        for (int i = 0; i < 50; i++) {
+            assertEquals(RunStatus.COMPLETED, runtime.run(AgentTask.of("calc", "What is 17 * 23 + 4?")).status());
+        }
+        // Each run's timer (its default deadline is minutes away) left the queue when the run ended.
+        assertEquals(0, runtime.pendingDeadlines());
+    }
+
+    @Test
     void anAgentPastItsStepLimitFailsWithTheReason() {
         runtime.register(new ReActAgent("calc", "", "", 1, List.of()));
         AgentResult r = runtime.run(AgentTask.of("calc", "What is 17 * 23 + 4?"));

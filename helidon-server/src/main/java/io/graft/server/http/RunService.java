@@ -1,5 +1,6 @@
 package io.graft.server.http;
 
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.graft.core.AgentNotFoundException;
 import io.graft.core.AgentResult;
 import io.graft.core.AgentRuntime;
@@ -22,6 +23,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -212,6 +215,8 @@ public final class RunService {
         private final List<StoredEvent> unsaved = new ArrayList<>();
         private final List<Feed> feeds = new ArrayList<>();
         private final CompletableFuture<StoredRun> stored = new CompletableFuture<>();
+        /** Steps already written as an event's data: the run's result embeds that JSON instead of writing the step again. */
+        private final Map<Step, String> stepJson = Collections.synchronizedMap(new IdentityHashMap<>());
         private boolean done;
 
         Live(StoredRun run, RunStore.@Nullable PendingStart start) {
@@ -246,8 +251,8 @@ public final class RunService {
         private void step(Step step) {
             Map<String, Object> json = ResultJson.step(step);
             switch (step) {
-                case Step.LlmCall c -> publish("llm_turn", json);
-                case Step.Message m -> publish("message", json);
+                case Step.LlmCall c -> stepJson.put(step, publish("llm_turn", json));
+                case Step.Message m -> stepJson.put(step, publish("message", json));
                 case Step.ToolExecution t -> {
                     publish("tool_call", Map.of("agent", t.agent(), "call", ResultJson.toolCall(t.call())));
                     Map<String, Object> result = new LinkedHashMap<>(json);
@@ -258,7 +263,10 @@ public final class RunService {
         }
 
         private void finish(AgentResult result) {
-            String json = Json.write(ResultJson.result(result));
+            String json = Json.write(ResultJson.result(result, s -> {
+                String written = stepJson.get(s);
+                return written == null ? ResultJson.step(s) : new RawValue(written);
+            }));
             StoredRun end = run.ended(result.status().name(), clock.instant(), json);
             boolean saved = false;
             synchronized (this) {
@@ -297,11 +305,13 @@ public final class RunService {
             }
         }
 
-        private void publish(String type, Map<String, Object> data) {
+        /** Publishes an event with {@code data} as its JSON; answers that JSON. */
+        private String publish(String type, Map<String, Object> data) {
             String json = Json.write(data);
             synchronized (this) {
                 publishLocked(type, json);
             }
+            return json;
         }
 
         private void publishLocked(String type, String json) {

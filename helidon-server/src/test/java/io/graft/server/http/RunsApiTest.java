@@ -87,6 +87,16 @@ class RunsApiTest {
         for (int i = 0; i < events.size(); i++) {
             assertEquals(Integer.toString(i + 1), events.get(i)[0]);
         }
+        // The result's steps are the steps as their events carried them (a tool's as its tool_result, typed tool_call).
+        List<Object> steps = events.stream().filter(e -> List.of("llm_turn", "tool_result", "message").contains(e[1])).map(e -> {
+            Map<String, Object> step = new java.util.LinkedHashMap<>(Json.readMap(e[2], e[1]));
+            if (e[1].equals("tool_result")) {
+                step.put("type", "tool_call");
+            }
+            return (Object) step;
+        }).toList();
+        assertEquals(7, steps.size());
+        assertEquals(steps, Json.readMap(events.getLast()[2], "finished").get("steps"));
 
         List<String[]> resumed = sse(t, id, "3");
         assertEquals(events.size() - 3, resumed.size());

@@ -9,12 +9,21 @@ import io.graft.core.model.Usage;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /** The public JSON form of results and steps, shared by the CLI and the HTTP API. */
 public final class ResultJson {
     private ResultJson() {}
 
     public static Map<String, Object> result(AgentResult r) {
+        return result(r, ResultJson::step);
+    }
+
+    /**
+     * The result with each step in the form {@code stepForm} gives it: its map, or the JSON it was
+     * already written as (a Jackson {@code RawValue}), so a step written once is not written again.
+     */
+    public static Map<String, Object> result(AgentResult r, Function<Step, Object> stepForm) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("run_id", r.runId());
         out.put("agent", r.agent());
@@ -22,7 +31,7 @@ public final class ResultJson {
         out.put("status", r.status().name());
         out.put("output", r.output());
         out.put("structured_output", r.structuredOutput());
-        out.put("steps", r.steps().stream().map(ResultJson::step).toList());
+        out.put("steps", r.steps().stream().map(stepForm).toList());
         out.put("error", r.error().map(e -> {
             Map<String, Object> err = new LinkedHashMap<>();
             err.put("type", e.type());
