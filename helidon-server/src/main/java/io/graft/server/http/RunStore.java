@@ -11,12 +11,14 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -423,18 +425,10 @@ public final class RunStore implements AutoCloseable, MeterBinder {
         List<Map<String, Object>> runs = query("select created_at, tenant, id, agent from runs where tenant = ?"
                 + " order by created_at desc, id desc limit ?", rs -> auditRecord(null, rs.getObject(1, OffsetDateTime.class), rs.getString(2),
                 "run.start", rs.getString(3), rs.getString(4)), tenant, limit);
-        List<Map<String, Object>> out = new ArrayList<>(Math.min(limit, recorded.size() + runs.size()));
-        int r = 0;
-        int n = 0;
-        while (out.size() < limit && (r < recorded.size() || n < runs.size())) {
-            boolean takeRun = r == recorded.size() || n < runs.size() && at(runs.get(n)).isAfter(at(recorded.get(r)));
-            out.add(takeRun ? runs.get(n++) : recorded.get(r++));
-        }
-        return out;
-    }
-
-    private static Instant at(Map<String, Object> auditRecord) {
-        return Instant.parse((String) auditRecord.get("at"));
+        // A stable sort: at the same instant, the table's records come before the runs.
+        return Stream.concat(recorded.stream(), runs.stream())
+                .sorted(Comparator.comparing((Map<String, Object> m) -> Instant.parse((String) m.get("at"))).reversed())
+                .limit(limit).toList();
     }
 
     private static Map<String, Object> auditRecord(@Nullable Long id, OffsetDateTime at, String tenant, String action,
