@@ -32,8 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The run store alone, as a server storing waited native runs uses it: 32 threads each store one
- * run after another (its start, which is its own audit record, then its end with 17 events, a 2 KB result
- * and its usage) in an H2 file database with Graft's durable settings. {@code start=awaited}
+ * run after another (its start, which is its own audit record, then its end with a 2 KB result,
+ * 17 events, the last of them the finished event that carries the result, and its usage) in an H2
+ * file database with Graft's durable settings. {@code start=awaited}
  * stores the start and waits for its commit before the run's end is written (every run before
  * this change); {@code start=queued} queues it ({@link RunStore#insertRunLater}), as waited runs do
  * now. Reports stored runs/s, and prints after each iteration the CPU the store's writer thread
@@ -50,6 +51,10 @@ public class RunStoreBenchmark {
     @Param({"awaited", "queued"})
     public String start;
 
+    /** Characters of the stored result; the store's cost per run grows with what it writes. */
+    @Param({"2000"})
+    public int resultChars;
+
     private Path dir;
     private RunStore store;
     private List<StoredEvent> events;
@@ -63,12 +68,13 @@ public class RunStoreBenchmark {
     public void open() throws IOException {
         dir = Files.createTempDirectory("graft-store-bench");
         store = new RunStore("jdbc:h2:file:" + dir.resolve("db"), "sa", "");
+        result = "{\"status\": \"COMPLETED\", \"output\": \"395\", \"steps\": [\"" + "s".repeat(resultChars) + "\"]}";
         events = new ArrayList<>();
-        for (int i = 1; i <= 17; i++) {
+        for (int i = 1; i <= 16; i++) {
             events.add(new StoredEvent(i, i % 3 == 0 ? "tool_result" : "llm_turn",
                     "{\"agent\": \"calculator-native\", \"text\": \"" + "x".repeat(100) + "\", \"n\": " + i + "}"));
         }
-        result = "{\"status\": \"COMPLETED\", \"output\": \"395\", \"steps\": [\"" + "s".repeat(2000) + "\"]}";
+        events.add(new StoredEvent(17, RunService.FINISHED, result)); // a finished event's data is the run's result
         writerThread = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("graft-store-writer"))
                 .findFirst().orElseThrow().threadId();
     }

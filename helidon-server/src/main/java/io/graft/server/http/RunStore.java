@@ -249,7 +249,7 @@ public final class RunStore implements AutoCloseable, MeterBinder {
      */
     public void finishRun(StoredRun run, @Nullable PendingStart start, String status, Instant at, String resultJson,
             List<StoredEvent> events, List<ProviderUse> usage) {
-        End end = new End(status, at, resultJson, EventChunk.of(events), usage);
+        End end = new End(status, at, resultJson, EventChunk.of(events, resultJson), usage);
         if (start != null) {
             start.end = end;
         }
@@ -299,7 +299,12 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     /** Events of one run as one row: their first and last seq and their encoding (see {@link #encode}). */
     private record EventChunk(long firstSeq, long lastSeq, String encoded) {
         static @Nullable EventChunk of(List<StoredEvent> events) {
-            return events.isEmpty() ? null : new EventChunk(events.getFirst().seq(), events.getLast().seq(), encode(events));
+            return of(events, null);
+        }
+
+        /** The events stored with a run's end: an event whose data is the run's result refers to it. */
+        static @Nullable EventChunk of(List<StoredEvent> events, @Nullable String result) {
+            return events.isEmpty() ? null : new EventChunk(events.getFirst().seq(), events.getLast().seq(), encode(events, result));
         }
     }
 
@@ -331,36 +336,59 @@ public final class RunStore implements AutoCloseable, MeterBinder {
 
     /** The run's stored events after {@code afterSeq}, in order: its chunks, then those stored with its end. */
     public List<StoredEvent> events(String runId, long afterSeq) {
-        List<String> chunks = query("""
-                select events from (
-                  select events, 0 as part, first_seq from run_event_chunks where run_id = ? and last_seq > ?
+        record Chunk(String events, @Nullable String result) {}
+        List<Chunk> chunks = query("""
+                select events, result from (
+                  select events, null as result, 0 as part, first_seq from run_event_chunks where run_id = ? and last_seq > ?
                   union all
-                  select events, 1, 0 from runs where id = ? and events is not null)
-                order by part, first_seq""", rs -> rs.getString(1), runId, afterSeq, runId);
+                  select events, result, 1, 0 from runs where id = ? and events is not null)
+                order by part, first_seq""", rs -> new Chunk(rs.getString(1), rs.getString(2)), runId, afterSeq, runId);
         List<StoredEvent> out = new ArrayList<>();
-        for (String chunk : chunks) {
-            decode(chunk).stream().filter(e -> e.seq() > afterSeq).forEach(out::add);
+        for (Chunk chunk : chunks) {
+            decode(chunk.events(), chunk.result()).stream().filter(e -> e.seq() > afterSeq).forEach(out::add);
         }
         return out;
     }
 
-    /** A chunk is, per event, a header line {@code SEQ TYPE LENGTH} and then LENGTH characters of data. */
-    static String encode(List<StoredEvent> events) {
+    /**
+     * A chunk is, per event, a header line {@code SEQ TYPE LENGTH} and then LENGTH characters of
+     * data. An event whose data is the run's result (its {@value RunService#FINISHED} event) has
+     * the length {@value #RESULT} and no data: the run's row holds the result once.
+     */
+    static String encode(List<StoredEvent> events, @Nullable String result) {
         StringBuilder b = new StringBuilder();
         for (StoredEvent e : events) {
-            b.append(e.seq()).append(' ').append(e.type()).append(' ').append(e.data().length()).append('\n').append(e.data());
+            b.append(e.seq()).append(' ').append(e.type()).append(' ');
+            if (e.data().equals(result)) {
+                b.append(RESULT).append('\n');
+            } else {
+                b.append(e.data().length()).append('\n').append(e.data());
+            }
         }
         return b.toString();
     }
 
-    static List<StoredEvent> decode(String chunk) {
+    /** The length of an event whose data is the run's result. */
+    private static final int RESULT = -1;
+
+    static List<StoredEvent> decode(String chunk, @Nullable String result) {
         List<StoredEvent> out = new ArrayList<>();
         int at = 0;
         while (at < chunk.length()) {
             int eol = chunk.indexOf('\n', at);
             String[] header = chunk.substring(at, eol).split(" ");
             int length = Integer.parseInt(header[2]);
-            out.add(new StoredEvent(Long.parseLong(header[0]), header[1], chunk.substring(eol + 1, eol + 1 + length)));
+            String data;
+            if (length == RESULT) {
+                if (result == null) {
+                    throw new StoreException("an event of a run refers to the run's result, and the run has none");
+                }
+                data = result;
+                length = 0;
+            } else {
+                data = chunk.substring(eol + 1, eol + 1 + length);
+            }
+            out.add(new StoredEvent(Long.parseLong(header[0]), header[1], data));
             at = eol + 1 + length;
         }
         return out;

@@ -1,6 +1,7 @@
 package io.graft.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +28,18 @@ class RunStoreTest {
     void eventChunksReadBackExactlyWhateverTheDataHolds() {
         List<StoredEvent> events = List.of(new StoredEvent(1, "token", "a\nb 3 x\n"), new StoredEvent(2, "message", ""),
                 new StoredEvent(3, "finished", "{\"output\": \"ü\\n 7 end\"}"));
-        assertEquals(events, RunStore.decode(RunStore.encode(events)));
+        assertEquals(events, RunStore.decode(RunStore.encode(events, null), null));
+    }
+
+    @Test
+    void theFinishedEventRefersToTheRunsResultInsteadOfHoldingItAgain() {
+        String result = "{\"output\": \"a long answer\"}";
+        List<StoredEvent> events = List.of(new StoredEvent(1, "token", "a"), new StoredEvent(2, "finished", result));
+        String encoded = RunStore.encode(events, result);
+        assertFalse(encoded.contains("a long answer"), encoded);
+        assertEquals(events, RunStore.decode(encoded, result));
+        StoreException noResult = assertThrows(StoreException.class, () -> RunStore.decode(encoded, null));
+        assertTrue(noResult.getMessage().contains("refers to the run's result"), noResult.getMessage());
     }
 
     @Test
@@ -110,7 +122,7 @@ class RunStoreTest {
             s.execute("create index audit_by_target on audit(target)");
             s.execute("insert into runs values ('old', 't', 'calc', 'native', 'COMPLETED', '', 'x', "
                     + "timestamp with time zone '2026-11-23 15:59:00+00', timestamp with time zone '2026-11-23 15:59:01+00', '{}')");
-            s.execute("insert into run_event_chunks values ('old', 1, 2, '" + RunStore.encode(EVENTS) + "')");
+            s.execute("insert into run_event_chunks values ('old', 1, 2, '" + RunStore.encode(EVENTS, null) + "')");
             s.execute("insert into audit(at, tenant, action, target, detail) values "
                     + "(timestamp with time zone '2026-11-23 15:59:00+00', 't', 'run.start', 'old', 'calc')");
         }
