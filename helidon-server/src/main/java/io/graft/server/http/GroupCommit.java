@@ -54,8 +54,13 @@ final class GroupCommit implements AutoCloseable {
 
     /** Applies {@code write} in the next group and waits until it has committed; {@code what} names it in errors. */
     <T> T write(String what, Write<T> write) {
+        return await(what, submit(what, write));
+    }
+
+    /** Waits for a write {@link #submit submitted} earlier; throws a {@link StoreException} if it failed. */
+    static <T> T await(String what, CompletableFuture<T> written) {
         try {
-            return submit(what, write).join();
+            return written.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof StoreException s ? s : new StoreException("cannot " + what, e.getCause());
         }
@@ -64,6 +69,8 @@ final class GroupCommit implements AutoCloseable {
     /**
      * Queues {@code write} for the next group without waiting; the answer completes once it has
      * committed, or exceptionally with a {@link StoreException}. Writes apply in the order queued.
+     * The answer completes on the writer's thread: what is chained to it runs there, before the
+     * next group, so it must be short and must never wait for the store.
      */
     <T> CompletableFuture<T> submit(String what, Write<T> write) {
         CompletableFuture<T> done = new CompletableFuture<>();

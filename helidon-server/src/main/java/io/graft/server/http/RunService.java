@@ -131,15 +131,6 @@ public final class RunService {
         return store.runs(tenant, query);
     }
 
-    /** The run's eventual result while it is in progress; empty once it has finished (read it from the store). */
-    public Optional<CompletableFuture<AgentResult>> pending(String tenant, String id) {
-        Live state = live.get(id);
-        if (state == null || !state.run.tenant().equals(tenant) || state.handle == null) {
-            return Optional.empty();
-        }
-        return Optional.of(state.handle.result());
-    }
-
     /**
      * The run as stored once it has finished, while it is in progress; empty once it has finished
      * (read it from the store). The future completes only after the run's end, all its events and
@@ -217,6 +208,9 @@ public final class RunService {
         private final CompletableFuture<StoredRun> stored = new CompletableFuture<>();
         /** Steps already written as an event's data: the run's result embeds that JSON instead of writing the step again. */
         private final Map<Step, String> stepJson = Collections.synchronizedMap(new IdentityHashMap<>());
+        /** The run has ended: later events (from a stopped agent's thread) are dropped. */
+        private boolean ending;
+        /** Its end is stored and its finished event published: the stream is over. */
         private boolean done;
 
         Live(StoredRun run, RunStore.@Nullable PendingStart start) {
@@ -262,25 +256,47 @@ public final class RunService {
             }
         }
 
+        /**
+         * Queues the run's end, its last events and its thread's new exchange as one write and
+         * returns: the agent's thread (or the deadline timer's) does not wait for the commit.
+         * {@link #stored} completes from the commit, as the run is answered.
+         */
         private void finish(AgentResult result) {
             String json = Json.write(ResultJson.result(result, s -> {
                 String written = stepJson.get(s);
                 return written == null ? ResultJson.step(s) : new RawValue(written);
             }));
             StoredRun end = run.ended(result.status().name(), clock.instant(), json);
-            boolean saved = false;
+            List<ThreadMessage> exchange = run.thread().isEmpty() || !result.completed() ? List.of() : List.of(
+                    new ThreadMessage(Role.USER.id(), run.input(), run.id()),
+                    new ThreadMessage(Role.ASSISTANT.id(), result.output(), run.id()));
+            List<RunStore.ProviderUse> usage = usage(run.tenant(), result);
+            StoredEvent last;
+            CompletableFuture<Void> written;
             synchronized (this) {
-                StoredEvent last = next(FINISHED, json);
-                // The run's row and its remaining events are stored in one transaction before the
-                // finished event is published and before waiters see the result, so a client that
-                // reads the run after either sees it finished with all its events.
-                try {
-                    store.finishRun(run, start, end.status(), end.finishedAt().orElseThrow(), json, unsaved, usage(run.tenant(), result));
-                    saved = true;
-                } catch (StoreException failed) {
-                    LOG.log(System.Logger.Level.ERROR, "cannot store the end of run " + run.id(), failed);
-                }
+                // Not in `events` until it is stored: a subscriber from now on waits for it.
+                last = new StoredEvent(events.size() + 1, FINISHED, json);
+                ending = true;
+                List<StoredEvent> rest = new ArrayList<>(unsaved);
+                rest.add(last);
                 unsaved.clear();
+                written = store.finishRunLater(run, start, end.status(), end.finishedAt().orElseThrow(), json, rest, usage, exchange);
+            }
+            written.whenComplete((ok, failed) -> ended(end, last, failed));
+        }
+
+        /**
+         * The run's end is stored (or could not be): it leaves the live runs, its finished event
+         * goes out, and its waiters get it, in that order, so whoever sees the end reads it from
+         * the store. Runs on the store's writer thread, so it never waits.
+         */
+        private void ended(StoredRun end, StoredEvent last, @Nullable Throwable failed) {
+            if (failed != null) {
+                LOG.log(System.Logger.Level.ERROR, "cannot store the end of run " + run.id(), failed);
+            }
+            live.remove(run.id());
+            synchronized (this) {
+                events.add(last);
                 feeds.forEach(f -> {
                     f.queue.add(last);
                     f.queue.add(END);
@@ -288,17 +304,7 @@ public final class RunService {
                 feeds.clear();
                 done = true;
             }
-            if (!run.thread().isEmpty() && result.completed()) {
-                try {
-                    store.appendToThread(run.tenant(), run.thread(), List.of(
-                            new ThreadMessage(Role.USER.id(), run.input(), run.id()),
-                            new ThreadMessage(Role.ASSISTANT.id(), result.output(), run.id())));
-                } catch (StoreException failed) {
-                    LOG.log(System.Logger.Level.ERROR, "cannot store the exchange of run " + run.id() + " in its thread", failed);
-                }
-            }
-            live.remove(run.id());
-            if (saved) {
+            if (failed == null) {
                 stored.complete(end);
             } else {
                 stored.completeExceptionally(new StoreException("the end of run " + run.id() + " was not stored"));
@@ -315,7 +321,7 @@ public final class RunService {
         }
 
         private void publishLocked(String type, String json) {
-            if (done) {
+            if (ending) {
                 return; // a stopped agent's thread may still report steps; the stream has ended
             }
             StoredEvent e = next(type, json);

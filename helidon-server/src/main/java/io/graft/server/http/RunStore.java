@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
@@ -244,25 +245,38 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     }
 
     /**
-     * Stores a run's last events, its end and what its model calls used in one transaction;
-     * {@code start} is the run's start when it was queued by {@link #insertRunLater}.
+     * Stores a run's last events, its end and what its model calls used in one transaction, and
+     * waits until it has committed; {@code start} is the run's start when it was queued by
+     * {@link #insertRunLater}.
      */
     public void finishRun(StoredRun run, @Nullable PendingStart start, String status, Instant at, String resultJson,
             List<StoredEvent> events, List<ProviderUse> usage) {
+        GroupCommit.await("finish run " + run.id(), finishRunLater(run, start, status, at, resultJson, events, usage, List.of()));
+    }
+
+    /**
+     * As {@link #finishRun}, and appends {@code exchange} to the run's thread in the same
+     * transaction, without waiting: the answer completes once it has committed, or exceptionally
+     * with a {@link StoreException}, on the store's writer thread (see {@link GroupCommit#submit}).
+     */
+    public CompletableFuture<Void> finishRunLater(StoredRun run, @Nullable PendingStart start, String status, Instant at,
+            String resultJson, List<StoredEvent> events, List<ProviderUse> usage, List<ThreadMessage> exchange) {
         End end = new End(status, at, resultJson, EventChunk.of(events, resultJson), usage);
         if (start != null) {
             start.end = end;
         }
-        writer.write("finish run " + run.id(), s -> {
-            if (start != null && start.endStored) {
-                return null;
+        return writer.submit("finish run " + run.id(), s -> {
+            if (start == null || !start.endStored) {
+                EventChunk last = end.events();
+                if (s.update("update runs set status = ?, finished_at = ?, result = ?, events = ? where id = ?", status,
+                        ts(at), resultJson, last == null ? null : last.encoded(), run.id()) != 1) {
+                    throw new SQLException("run " + run.id() + " is not in the store (its start was not stored)");
+                }
+                insertUsage(s, run, end);
             }
-            EventChunk last = end.events();
-            if (s.update("update runs set status = ?, finished_at = ?, result = ?, events = ? where id = ?", status, ts(at),
-                    resultJson, last == null ? null : last.encoded(), run.id()) != 1) {
-                throw new SQLException("run " + run.id() + " is not in the store (its start was not stored)");
+            if (!exchange.isEmpty()) {
+                appendMessages(s, run.tenant(), run.thread(), exchange);
             }
-            insertUsage(s, run, end);
             return null;
         });
     }
@@ -420,18 +434,18 @@ public final class RunStore implements AutoCloseable, MeterBinder {
         return new ThreadMessage(rs.getString(1), rs.getString(2), rs.getString(3));
     }
 
-    /** Appends one exchange (the user's input and the agent's answer) to a thread in one transaction. */
-    public void appendToThread(String tenant, String thread, List<ThreadMessage> messages) {
-        // The writer applies writes one after another, so the next seq read here is still free when it is used.
-        writer.write("append to thread " + thread, s -> {
-            int next = s.query("select coalesce(max(seq), 0) from thread_messages where tenant = ? and thread_id = ?",
-                    rs -> rs.getInt(1), tenant, thread).getFirst();
-            for (ThreadMessage m : messages) {
-                s.update("insert into thread_messages(tenant, thread_id, seq, role, content, run_id) values (?,?,?,?,?,?)",
-                        tenant, thread, ++next, m.role(), m.content(), m.runId());
-            }
-            return null;
-        });
+    /**
+     * Appends one exchange (the user's input and the agent's answer) to a thread. The writer
+     * applies writes one after another, so the next seq read here is still free when it is used.
+     */
+    private static void appendMessages(StoreSession s, String tenant, String thread, List<ThreadMessage> messages)
+            throws SQLException {
+        int next = s.query("select coalesce(max(seq), 0) from thread_messages where tenant = ? and thread_id = ?",
+                rs -> rs.getInt(1), tenant, thread).getFirst();
+        for (ThreadMessage m : messages) {
+            s.update("insert into thread_messages(tenant, thread_id, seq, role, content, run_id) values (?,?,?,?,?,?)",
+                    tenant, thread, ++next, m.role(), m.content(), m.runId());
+        }
     }
 
     /** Stores one audit record; a run is its own {@code run.start} record and needs none. */

@@ -197,17 +197,22 @@ final class RunsApi implements Http.Resource {
                     + runs.find(run.tenant(), run.id()).orElse(run).status(), Map.of());
         }
         store.audit(clock.instant(), run.tenant(), "run.cancel", run.id(), "");
-        var pending = runs.pending(run.tenant(), run.id());
-        if (pending.isPresent()) {
+        // The run as stored at its end, once the agent has stopped; or else as it stands.
+        StoredRun now = null;
+        var stored = runs.stored(run.tenant(), run.id());
+        if (stored.isPresent()) {
             try {
-                pending.get().get(5, TimeUnit.SECONDS);
+                now = stored.get().get(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (ExecutionException | TimeoutException e) {
-                // answered with the run as it stands
+                // answered below with the run as it stands
             }
         }
-        Http.json(res, 202, view(runs.find(run.tenant(), run.id()).orElse(run), true));
+        if (now == null) {
+            now = runs.find(run.tenant(), run.id()).orElse(run);
+        }
+        Http.json(res, 202, view(now, true));
     }
 
     private void events(ServerRequest req, ServerResponse res) {
