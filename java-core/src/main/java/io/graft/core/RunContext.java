@@ -286,9 +286,25 @@ public final class RunContext {
                 inputTokens.get(), outputTokens.get(), cost, byProvider);
     }
 
+    /**
+     * Gives {@code event} to every listener, even when one of them throws; the first failure is
+     * thrown after all have had it (a server waits for its listener to see the run's end).
+     */
     public void emit(RunEvent event) {
+        RuntimeException failed = null;
         for (Consumer<RunEvent> l : listeners) {
-            l.accept(event);
+            try {
+                l.accept(event);
+            } catch (RuntimeException e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 }

@@ -262,27 +262,36 @@ public final class RunService {
          * {@link #stored} completes from the commit, as the run is answered.
          */
         private void finish(AgentResult result) {
-            String json = Json.write(ResultJson.result(result, s -> {
-                String written = stepJson.get(s);
-                return written == null ? ResultJson.step(s) : new RawValue(written);
-            }));
-            StoredRun end = run.ended(result.status().name(), clock.instant(), json);
-            List<ThreadMessage> exchange = run.thread().isEmpty() || !result.completed() ? List.of() : List.of(
-                    new ThreadMessage(Role.USER.id(), run.input(), run.id()),
-                    new ThreadMessage(Role.ASSISTANT.id(), result.output(), run.id()));
-            List<RunStore.ProviderUse> usage = usage(run.tenant(), result);
-            StoredEvent last;
+            StoredRun end = run;
+            StoredEvent last = null;
             CompletableFuture<Void> written;
-            synchronized (this) {
-                // Not in `events` until it is stored: a subscriber from now on waits for it.
-                last = new StoredEvent(events.size() + 1, FINISHED, json);
-                ending = true;
-                List<StoredEvent> rest = new ArrayList<>(unsaved);
-                rest.add(last);
-                unsaved.clear();
-                written = store.finishRunLater(run, start, end.status(), end.finishedAt().orElseThrow(), json, rest, usage, exchange);
+            try {
+                String json = Json.write(ResultJson.result(result, s -> {
+                    String step = stepJson.get(s);
+                    return step == null ? ResultJson.step(s) : new RawValue(step);
+                }));
+                end = run.ended(result.status().name(), clock.instant(), json);
+                List<ThreadMessage> exchange = run.thread().isEmpty() || !result.completed() ? List.of() : List.of(
+                        new ThreadMessage(Role.USER.id(), run.input(), run.id()),
+                        new ThreadMessage(Role.ASSISTANT.id(), result.output(), run.id()));
+                List<RunStore.ProviderUse> usage = usage(run.tenant(), result);
+                synchronized (this) {
+                    // Not in `events` until it is stored: a subscriber from now on waits for it.
+                    last = new StoredEvent(events.size() + 1, FINISHED, json);
+                    ending = true;
+                    List<StoredEvent> rest = new ArrayList<>(unsaved);
+                    rest.add(last);
+                    unsaved.clear();
+                    written = store.finishRunLater(run, start, end.status(), end.finishedAt().orElseThrow(), json, rest,
+                            usage, exchange);
+                }
+            } catch (RuntimeException e) {
+                // Waiters wait for the end without a timeout of their own: it must come, stored or not.
+                written = CompletableFuture.failedFuture(e);
             }
-            written.whenComplete((ok, failed) -> ended(end, last, failed));
+            StoredRun ended = end;
+            StoredEvent finished = last;
+            written.whenComplete((ok, failed) -> ended(ended, finished, failed));
         }
 
         /**
@@ -290,15 +299,20 @@ public final class RunService {
          * goes out, and its waiters get it, in that order, so whoever sees the end reads it from
          * the store. Runs on the store's writer thread, so it never waits.
          */
-        private void ended(StoredRun end, StoredEvent last, @Nullable Throwable failed) {
+        private void ended(StoredRun end, @Nullable StoredEvent last, @Nullable Throwable failed) {
             if (failed != null) {
                 LOG.log(System.Logger.Level.ERROR, "cannot store the end of run " + run.id(), failed);
             }
             live.remove(run.id());
             synchronized (this) {
-                events.add(last);
+                ending = true;
+                if (last != null) {
+                    events.add(last);
+                }
                 feeds.forEach(f -> {
-                    f.queue.add(last);
+                    if (last != null) {
+                        f.queue.add(last);
+                    }
                     f.queue.add(END);
                 });
                 feeds.clear();
