@@ -18,8 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,27 +42,12 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
     private final AtomicInteger active = new AtomicInteger();
     private final List<Consumer<RunEvent>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService runners = Executors.newVirtualThreadPerTaskExecutor();
-    private final ScheduledThreadPoolExecutor deadlines = deadlineTimer();
+    private final Deadlines deadlines = new Deadlines("graft-deadlines");
     private volatile MeterRegistry meters = new SimpleMeterRegistry();
-
-    /**
-     * One thread for every run's deadline. A run that ends cancels its timer, and a cancelled timer
-     * leaves the queue at once: by default it stayed until its deadline (two minutes by default),
-     * holding its run's context, so a busy server kept every run of the last two minutes.
-     */
-    private static ScheduledThreadPoolExecutor deadlineTimer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "graft-deadlines");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
-    }
 
     /** Deadlines of runs in progress (for tests: ended runs leave none behind). */
     int pendingDeadlines() {
-        return deadlines.getQueue().size();
+        return deadlines.size();
     }
 
     private AgentRuntime(Builder b) {
@@ -185,12 +168,11 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
         active.incrementAndGet();
         run.emit(new RunEvent.Started(run.runId(), descriptor.name(), descriptor.framework()));
 
-        ScheduledFuture<?> timer = deadlines.schedule(() -> run.cancel(RunStatus.TIMED_OUT),
-                Math.max(0, run.remaining().toNanos()), TimeUnit.NANOSECONDS);
+        Deadlines.Deadline deadline = deadlines.add(run.remaining(), () -> run.cancel(RunStatus.TIMED_OUT));
         run.onCancel(() -> result.complete(stoppedResult(descriptor, run)));
         // Callers see the result only once it is counted and announced.
         CompletableFuture<AgentResult> finished = result.whenComplete((r, e) -> {
-            timer.cancel(false);
+            deadlines.remove(deadline);
             admission.release();
             active.decrementAndGet();
             record(descriptor, r);
@@ -254,7 +236,7 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
 
     @Override
     public void close() {
-        deadlines.shutdownNow();
+        deadlines.close();
         runners.shutdownNow();
         try {
             runners.awaitTermination(5, TimeUnit.SECONDS);
