@@ -73,8 +73,8 @@ public final class RunService {
      * Starts a run. Throws {@link AgentNotFoundException} for an unknown agent and
      * {@link RuntimeOverloadedException} when admission is full; nothing is stored then.
      * The run is stored before this returns, unless {@code waited} (the caller waits for the run's
-     * end and tells no one its id before): then its start is queued, and a short run is stored once,
-     * when it ends ({@link RunStore#insertRunLater}).
+     * end and tells no one its id before): then its start is held back, and a run that ends within
+     * a second is stored once, when it ends ({@link RunStore#insertRunLater}).
      */
     public StoredRun start(String tenant, RunRequest request, boolean waited) {
         var agent = runtime.find(request.agent())

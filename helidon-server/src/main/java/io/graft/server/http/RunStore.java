@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -17,8 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -37,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Every write goes through one writer ({@link GroupCommit}) that commits the writes of many
  * concurrent runs together; each write method returns once its own write has committed, except
- * {@link #insertRunLater}, which only queues. Reads use a few sessions of their own and see every
+ * {@link #insertRunLater}, which holds the start back, and {@link #finishRunLater}, which queues. Reads use a few sessions of their own and see every
  * write that has returned.
  */
 public final class RunStore implements AutoCloseable, MeterBinder {
@@ -54,7 +59,15 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     private final GroupCommit writer;
     private final LinkedBlockingQueue<StoreSession> idleReaders = new LinkedBlockingQueue<>();
     private final Semaphore readers = new Semaphore(READERS);
+    /** Waited runs' starts held back by {@link #insertRunLater}, by run id. */
+    private final Map<String, PendingStart> deferred = new ConcurrentHashMap<>();
+    private final long deferralNanos;
+    /** Stores the held-back starts that have waited the deferral: one task, every quarter of it. */
+    private final ScheduledExecutorService deferredStarts;
     private volatile boolean closed;
+
+    /** How long a waited run's start is held back to be stored with its end (see {@link #insertRunLater}). */
+    public static final Duration START_DEFERRAL = Duration.ofSeconds(1);
 
     /** A stored run; {@code result} is the result's JSON once it finished. */
     public record StoredRun(String id, String tenant, String agent, String framework, String status, String thread,
@@ -92,6 +105,11 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     public record Usage(String key, long runs, long calls, long inputTokens, long outputTokens, double costUsd) {}
 
     public RunStore(String jdbcUrl, String user, String password) {
+        this(jdbcUrl, user, password, START_DEFERRAL);
+    }
+
+    /** A store whose waited runs' starts are held back for {@code startDeferral} (tests shorten it). */
+    RunStore(String jdbcUrl, String user, String password, Duration startDeferral) {
         jdbcUrl = durable(jdbcUrl);
         this.url = jdbcUrl;
         this.user = user;
@@ -107,6 +125,11 @@ public final class RunStore implements AutoCloseable, MeterBinder {
             }
             throw new StoreException("cannot open the run database " + jdbcUrl + ": " + e.getMessage(), e);
         }
+        this.deferralNanos = startDeferral.toNanos();
+        this.deferredStarts = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("graft-store-starts").factory());
+        long period = Math.max(1, deferralNanos / 4);
+        deferredStarts.scheduleAtFixedRate(() -> storeDeferredStarts(false), period, period, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -181,47 +204,53 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     }
 
     /**
-     * A run's start queued by {@link #insertRunLater} and not waited for. If the run has ended by
-     * the time the writer gets to the start, the start is stored as ended, with the run's events
-     * and usage, and {@link #finishRun} has nothing left to write.
+     * A waited run's start, held back by {@link #insertRunLater}: stored with the run's end if the
+     * run ends within {@link #START_DEFERRAL}, else on its own once that has passed.
      */
     public static final class PendingStart {
-        /** Set by {@link #finishRun} before it queues its own write. */
-        private volatile @Nullable End end;
-        /** Whether the start's write stored the end too; read and written on the writer thread only. */
-        private boolean endStored;
+        private final StoredRun run;
+        private final long atNanos;
 
-        private PendingStart() {}
+        private PendingStart(StoredRun run, long atNanos) {
+            this.run = run;
+            this.atNanos = atNanos;
+        }
     }
 
-    /** A run's end as it is written: what changes in its row (with its last events, encoded) and its usage. */
-    private record End(String status, Instant at, String resultJson, @Nullable EventChunk events, List<ProviderUse> usage) {}
-
     /**
-     * Queues a new run without waiting for it to commit, for a run whose
-     * caller waits for its end anyway: a short run is then stored once, ended, instead of inserted
-     * and updated, often in one commit instead of two. Until the start is stored the run is not in
-     * listings, and a crash loses it without a trace (its client has had no answer). A write that
-     * fails is logged, and the run's {@link #finishRun} fails.
+     * Holds back the start of a run whose caller waits for its end anyway (and tells no one its
+     * id before): a run that ends within {@link #START_DEFERRAL} is stored once, ended, in one
+     * insert. A run's row written at its start and again at its end cost two writes of the row
+     * and, since H2 rewrites a page whole, of the rows sharing its page; most waited runs end in
+     * milliseconds. A run still going after the deferral has its start stored (within a quarter
+     * of the deferral more), and shows in listings from then on. Until then a crash loses it
+     * without a trace, and its client has had no answer.
      */
     public PendingStart insertRunLater(StoredRun run) {
-        PendingStart start = new PendingStart();
-        writer.submit("store run " + run.id(), s -> {
-            start.endStored = false; // a group that failed may run this write again
-            End end = start.end;
-            if (end == null) {
-                insertRow(s, run, null);
-            } else {
-                insertRow(s, run.ended(end.status(), end.at(), end.resultJson()), end.events());
-                insertUsage(s, run, end);
-            }
-            start.endStored = end != null;
-            return null;
-        }).exceptionally(failed -> {
-            LOG.log(System.Logger.Level.ERROR, "cannot store the start of run " + run.id(), failed);
-            return null;
-        });
+        PendingStart start = new PendingStart(run, System.nanoTime());
+        deferred.put(run.id(), start);
         return start;
+    }
+
+    /** Stores the starts held back for longer than the deferral, or all of them. */
+    private void storeDeferredStarts(boolean all) {
+        long now = System.nanoTime();
+        for (PendingStart start : deferred.values()) {
+            if (all || now - start.atNanos >= deferralNanos) {
+                // Under the start's lock, so a run ending now queues its end after its start (finishRunLater).
+                synchronized (start) {
+                    if (deferred.remove(start.run.id(), start)) {
+                        writer.submit("store run " + start.run.id(), s -> {
+                            insertRow(s, start.run, null);
+                            return null;
+                        }).exceptionally(failed -> {
+                            LOG.log(System.Logger.Level.ERROR, "cannot store the start of run " + start.run.id(), failed);
+                            return null;
+                        });
+                    }
+                }
+            }
+        }
     }
 
     private static void insertRow(StoreSession s, StoredRun run, @Nullable EventChunk lastEvents) throws SQLException {
@@ -234,10 +263,12 @@ public final class RunStore implements AutoCloseable, MeterBinder {
 
     /**
      * Removes a run that could not start (and with it its {@code run.start} audit record): it never
-     * ran, so it has no events and no usage.
+     * ran, so it has no events and no usage. A start still held back is dropped unwritten.
      */
     public void deleteRun(String id) {
-        writer.write("delete run " + id, s -> s.update("delete from runs where id = ?", id));
+        if (deferred.remove(id) == null) {
+            writer.write("delete run " + id, s -> s.update("delete from runs where id = ?", id));
+        }
     }
 
     public void finishRun(StoredRun run, String status, Instant at, String resultJson) {
@@ -246,7 +277,7 @@ public final class RunStore implements AutoCloseable, MeterBinder {
 
     /**
      * Stores a run's last events, its end and what its model calls used in one transaction, and
-     * waits until it has committed; {@code start} is the run's start when it was queued by
+     * waits until it has committed; {@code start} is the run's start when it was held back by
      * {@link #insertRunLater}.
      */
     public void finishRun(StoredRun run, @Nullable PendingStart start, String status, Instant at, String resultJson,
@@ -261,33 +292,35 @@ public final class RunStore implements AutoCloseable, MeterBinder {
      */
     public CompletableFuture<Void> finishRunLater(StoredRun run, @Nullable PendingStart start, String status, Instant at,
             String resultJson, List<StoredEvent> events, List<ProviderUse> usage, List<ThreadMessage> exchange) {
-        End end = new End(status, at, resultJson, EventChunk.of(events, resultJson), usage);
-        if (start != null) {
-            start.end = end;
+        EventChunk last = EventChunk.of(events, resultJson);
+        if (start == null) {
+            return writer.submit("finish run " + run.id(), s -> finish(s, run, null, status, at, resultJson, last, usage, exchange));
         }
-        return writer.submit("finish run " + run.id(), s -> {
-            if (start == null || !start.endStored) {
-                EventChunk last = end.events();
-                if (s.update("update runs set status = ?, finished_at = ?, result = ?, events = ? where id = ?", status,
-                        ts(at), resultJson, last == null ? null : last.encoded(), run.id()) != 1) {
-                    throw new SQLException("run " + run.id() + " is not in the store (its start was not stored)");
-                }
-                insertUsage(s, run, end);
-            }
-            if (!exchange.isEmpty()) {
-                appendMessages(s, run.tenant(), run.thread(), exchange);
-            }
-            return null;
-        });
+        synchronized (start) {
+            PendingStart held = deferred.remove(run.id(), start) ? start : null;
+            return writer.submit("finish run " + run.id(), s -> finish(s, run, held, status, at, resultJson, last, usage, exchange));
+        }
     }
 
-    private static void insertUsage(StoreSession s, StoredRun run, End end) throws SQLException {
-        for (ProviderUse u : end.usage()) {
+    /** Inserts the run ended if its start was {@code held} back, else updates its stored row; then its usage and exchange. */
+    private static @Nullable Void finish(StoreSession s, StoredRun run, @Nullable PendingStart held, String status, Instant at,
+            String resultJson, @Nullable EventChunk last, List<ProviderUse> usage, List<ThreadMessage> exchange) throws SQLException {
+        if (held != null) {
+            insertRow(s, run.ended(status, at, resultJson), last);
+        } else if (s.update("update runs set status = ?, finished_at = ?, result = ?, events = ? where id = ?", status,
+                ts(at), resultJson, last == null ? null : last.encoded(), run.id()) != 1) {
+            throw new SQLException("run " + run.id() + " is not in the store (its start was not stored)");
+        }
+        for (ProviderUse u : usage) {
             s.update("""
                     insert into run_usage(run_id, provider, tenant, agent, finished_at, calls, input_tokens, output_tokens,
-                      cost_usd) values (?,?,?,?,?,?,?,?,?)""", run.id(), u.provider(), run.tenant(), run.agent(), ts(end.at()),
+                      cost_usd) values (?,?,?,?,?,?,?,?,?)""", run.id(), u.provider(), run.tenant(), run.agent(), ts(at),
                     u.calls(), u.inputTokens(), u.outputTokens(), u.costUsd());
         }
+        if (!exchange.isEmpty()) {
+            appendMessages(s, run.tenant(), run.thread(), exchange);
+        }
+        return null;
     }
 
     /** The tenant's usage of runs that finished in [from, to), summed per group, ordered by the group's key. */
@@ -541,10 +574,20 @@ public final class RunStore implements AutoCloseable, MeterBinder {
                 .description("Writes waiting for the run store's next transaction").register(registry);
     }
 
-    /** Commits the writes still queued, then closes every session. */
+    /**
+     * Stores the starts still held back (a run cut off by the stop is then marked interrupted at
+     * the next start), commits the writes still queued, then closes every session.
+     */
     @Override
     public void close() {
         closed = true;
+        deferredStarts.shutdownNow();
+        try {
+            deferredStarts.awaitTermination(5, TimeUnit.SECONDS); // a sweep in progress queues its writes first
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        storeDeferredStarts(true);
         readers.acquireUninterruptibly(READERS); // no read is in progress from here on
         writer.close();
         StoreSession s;

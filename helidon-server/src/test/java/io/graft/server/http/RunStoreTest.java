@@ -12,15 +12,11 @@ import io.graft.server.http.RunStore.StoredRun;
 import io.graft.server.http.RunStore.UsageGroup;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class RunStoreTest {
@@ -168,40 +164,24 @@ class RunStoreTest {
     }
 
     @Test
-    void aWaitedRunThatEndsBeforeItsStartIsWrittenIsStoredOnceAsEndedInOneGroup() throws Exception {
-        try (RunStore store = new RunStore("jdbc:h2:mem:late-start;DB_CLOSE_DELAY=-1", "sa", "");
-                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            CountDownLatch release = new CountDownLatch(1);
-            CountDownLatch holding = new CountDownLatch(1);
-            Future<?> held = pool.submit(() -> store.writer().write("hold", s -> {
-                holding.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }));
-            assertTrue(holding.await(10, TimeUnit.SECONDS));
+    void aWaitedRunThatEndsWithinTheDeferralIsStoredOnceAsEndedInOneCommit() {
+        try (RunStore store = new RunStore("jdbc:h2:mem:short-run;DB_CLOSE_DELAY=-1", "sa", "", Duration.ofMinutes(1))) {
             long commits = store.writer().commits();
             StoredRun run = running("r1", "calc");
             RunStore.PendingStart start = store.insertRunLater(run);
-            Future<?> finished = pool.submit(() -> finish(store, run, start));
-            TestServer.await(() -> store.writer().queued() == 2); // the start, then the end
-            release.countDown();
-            held.get(10, TimeUnit.SECONDS);
-            finished.get(10, TimeUnit.SECONDS);
-            assertEquals(commits + 2, store.writer().commits()); // the held write's group, then one for the run
+            assertEquals(Optional.empty(), store.run("t", run.id())); // held back: nothing written yet
+            finish(store, run, start);
+            assertEquals(commits + 1, store.writer().commits());
             assertStoredEnded(store, run);
         }
     }
 
     @Test
-    void aWaitedRunWhoseStartIsStoredFirstShowsAsRunningAndIsUpdatedAtItsEnd() {
-        try (RunStore store = new RunStore("jdbc:h2:mem:early-start;DB_CLOSE_DELAY=-1", "sa", "")) {
+    void aWaitedRunThatOutlastsTheDeferralIsStoredRunningThenUpdatedAtItsEnd() {
+        try (RunStore store = new RunStore("jdbc:h2:mem:long-run;DB_CLOSE_DELAY=-1", "sa", "", Duration.ofMillis(50))) {
             StoredRun run = running("r2", "calc");
             RunStore.PendingStart start = store.insertRunLater(run);
-            store.writer().write("after the start", s -> null); // writes apply in order: the start has committed
+            TestServer.await(() -> store.run("t", run.id()).isPresent());
             assertEquals(RunStore.RUNNING, store.run("t", run.id()).orElseThrow().status());
             finish(store, run, start);
             assertStoredEnded(store, run);
@@ -209,12 +189,37 @@ class RunStoreTest {
     }
 
     @Test
-    void aWaitedRunWhoseStartCannotBeStoredFailsAtItsEndNamingTheRun() {
+    void aHeldBackStartIsStoredWhenTheStoreClosesSoTheNextStartMarksItInterrupted() {
+        String url = "jdbc:h2:mem:closing;DB_CLOSE_DELAY=-1";
+        StoredRun run = running("r4", "calc");
+        try (RunStore store = new RunStore(url, "sa", "", Duration.ofMinutes(1))) {
+            store.insertRunLater(run);
+        }
+        try (RunStore store = new RunStore(url, "sa", "")) {
+            assertEquals(1, store.markInterrupted(T0.plusSeconds(5)));
+            assertEquals(RunStore.INTERRUPTED, store.run("t", run.id()).orElseThrow().status());
+        }
+    }
+
+    @Test
+    void aHeldBackStartOfARunThatCouldNotStartIsDroppedUnwritten() {
+        try (RunStore store = new RunStore("jdbc:h2:mem:refused;DB_CLOSE_DELAY=-1", "sa", "", Duration.ofMinutes(1))) {
+            long commits = store.writer().commits();
+            StoredRun run = running("r5", "calc");
+            store.insertRunLater(run);
+            store.deleteRun(run.id());
+            assertEquals(commits, store.writer().commits());
+            assertEquals(Optional.empty(), store.run("t", run.id()));
+        }
+    }
+
+    @Test
+    void aWaitedRunWhoseRowCannotBeStoredFailsAtItsEndNamingTheRun() {
         try (RunStore store = new RunStore("jdbc:h2:mem:bad-start;DB_CLOSE_DELAY=-1", "sa", "")) {
             StoredRun run = running("r3", "a".repeat(300)); // longer than the agent column allows
             RunStore.PendingStart start = store.insertRunLater(run);
             var e = assertThrows(StoreException.class, () -> finish(store, run, start));
-            assertTrue(e.getMessage().contains("run r3 is not in the store"), e.getMessage());
+            assertTrue(e.getMessage().contains("finish run r3") && e.getMessage().contains("AGENT"), e.getMessage());
             assertEquals(Optional.empty(), store.run("t", run.id()));
         }
     }
