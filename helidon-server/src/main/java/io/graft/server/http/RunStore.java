@@ -399,24 +399,29 @@ public final class RunStore implements AutoCloseable, MeterBinder {
 
     /**
      * A chunk is, per event, a header line {@code SEQ TYPE LENGTH} and then LENGTH characters of
-     * data. An event whose data is the run's result (its {@value RunService#FINISHED} event) has
-     * the length {@value #RESULT} and no data: the run's row holds the result once.
+     * data. An event whose data is part of the run's result is a header {@code SEQ TYPE
+     * LENGTH@OFFSET} alone: its data is the result's LENGTH characters from OFFSET. A run's
+     * result embeds the JSON its steps' events carried, and its finished event is the result
+     * itself, so the events stored with a run's end hold little more than its tokens; the row
+     * holds each JSON text once.
      */
     static String encode(List<StoredEvent> events, @Nullable String result) {
         StringBuilder b = new StringBuilder();
         for (StoredEvent e : events) {
-            b.append(e.seq()).append(' ').append(e.type()).append(' ');
-            if (e.data().equals(result)) {
-                b.append(RESULT).append('\n');
+            String data = e.data();
+            b.append(e.seq()).append(' ').append(e.type()).append(' ').append(data.length());
+            int offset = result == null || data.length() < MIN_REFERENCED ? -1 : result.indexOf(data);
+            if (offset >= 0) {
+                b.append('@').append(offset).append('\n');
             } else {
-                b.append(e.data().length()).append('\n').append(e.data());
+                b.append('\n').append(data);
             }
         }
         return b.toString();
     }
 
-    /** The length of an event whose data is the run's result. */
-    private static final int RESULT = -1;
+    /** Shorter data (a token, mostly) is written out: a reference would save next to nothing. */
+    private static final int MIN_REFERENCED = 32;
 
     static List<StoredEvent> decode(String chunk, @Nullable String result) {
         List<StoredEvent> out = new ArrayList<>();
@@ -424,19 +429,23 @@ public final class RunStore implements AutoCloseable, MeterBinder {
         while (at < chunk.length()) {
             int eol = chunk.indexOf('\n', at);
             String[] header = chunk.substring(at, eol).split(" ");
-            int length = Integer.parseInt(header[2]);
+            int reference = header[2].indexOf('@');
             String data;
-            if (length == RESULT) {
-                if (result == null) {
-                    throw new StoreException("an event of a run refers to the run's result, and the run has none");
-                }
-                data = result;
-                length = 0;
-            } else {
+            if (reference < 0) {
+                int length = Integer.parseInt(header[2]);
                 data = chunk.substring(eol + 1, eol + 1 + length);
+                at = eol + 1 + length;
+            } else {
+                int length = Integer.parseInt(header[2], 0, reference, 10);
+                int offset = Integer.parseInt(header[2], reference + 1, header[2].length(), 10);
+                if (result == null || offset + length > result.length()) {
+                    throw new StoreException("event " + header[0] + " of a run refers to characters " + offset + " to "
+                            + (offset + length) + " of the run's result, which has " + (result == null ? "none" : result.length()));
+                }
+                data = result.substring(offset, offset + length);
+                at = eol + 1;
             }
             out.add(new StoredEvent(Long.parseLong(header[0]), header[1], data));
-            at = eol + 1 + length;
         }
         return out;
     }

@@ -28,14 +28,18 @@ class RunStoreTest {
     }
 
     @Test
-    void theFinishedEventRefersToTheRunsResultInsteadOfHoldingItAgain() {
-        String result = "{\"output\": \"a long answer\"}";
-        List<StoredEvent> events = List.of(new StoredEvent(1, "token", "a"), new StoredEvent(2, "finished", result));
+    void eventsWhoseDataIsPartOfTheRunsResultReferToItInsteadOfHoldingItAgain() {
+        String step = "{\"type\": \"llm_call\", \"message\": \"a long answer, as a step\"}";
+        String result = "{\"output\": \"a long answer\", \"steps\": [" + step + "]}";
+        List<StoredEvent> events = List.of(new StoredEvent(1, "token", "a"), new StoredEvent(2, "llm_turn", step),
+                new StoredEvent(3, "message", "{\"message\": \"not in the result, and long enough to look for\"}"),
+                new StoredEvent(4, "finished", result));
         String encoded = RunStore.encode(events, result);
         assertFalse(encoded.contains("a long answer"), encoded);
+        assertTrue(encoded.contains("not in the result"), encoded);
         assertEquals(events, RunStore.decode(encoded, result));
         StoreException noResult = assertThrows(StoreException.class, () -> RunStore.decode(encoded, null));
-        assertTrue(noResult.getMessage().contains("refers to the run's result"), noResult.getMessage());
+        assertTrue(noResult.getMessage().contains("event 2 of a run refers to characters"), noResult.getMessage());
     }
 
     @Test
