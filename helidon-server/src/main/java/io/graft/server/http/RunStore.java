@@ -294,18 +294,19 @@ public final class RunStore implements AutoCloseable, MeterBinder {
             String resultJson, List<StoredEvent> events, List<ProviderUse> usage, List<ThreadMessage> exchange) {
         EventChunk last = EventChunk.of(events, resultJson);
         if (start == null) {
-            return writer.submit("finish run " + run.id(), s -> finish(s, run, null, status, at, resultJson, last, usage, exchange));
+            return writer.submit("finish run " + run.id(), s -> finish(s, run, false, status, at, resultJson, last, usage, exchange));
         }
+        // Under the start's lock, so a sweep storing the start now queues it before this end.
         synchronized (start) {
-            PendingStart held = deferred.remove(run.id(), start) ? start : null;
+            boolean held = deferred.remove(run.id(), start);
             return writer.submit("finish run " + run.id(), s -> finish(s, run, held, status, at, resultJson, last, usage, exchange));
         }
     }
 
     /** Inserts the run ended if its start was {@code held} back, else updates its stored row; then its usage and exchange. */
-    private static @Nullable Void finish(StoreSession s, StoredRun run, @Nullable PendingStart held, String status, Instant at,
+    private static @Nullable Void finish(StoreSession s, StoredRun run, boolean held, String status, Instant at,
             String resultJson, @Nullable EventChunk last, List<ProviderUse> usage, List<ThreadMessage> exchange) throws SQLException {
-        if (held != null) {
+        if (held) {
             insertRow(s, run.ended(status, at, resultJson), last);
         } else if (s.update("update runs set status = ?, finished_at = ?, result = ?, events = ? where id = ?", status,
                 ts(at), resultJson, last == null ? null : last.encoded(), run.id()) != 1) {
