@@ -32,6 +32,7 @@ import org.jspecify.annotations.Nullable;
  * agent's thread is asked to stop (cancel hooks interrupt guest code) and its late answer is dropped.
  */
 public final class AgentRuntime implements AutoCloseable, MeterBinder {
+    private static final System.Logger LOG = System.getLogger(AgentRuntime.class.getName());
     private final Map<String, Agent> agents = new ConcurrentHashMap<>();
     private final ChatModel model;
     private final ToolRegistry tools;
@@ -176,6 +177,7 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
             admission.release();
             active.decrementAndGet();
             record(descriptor, r);
+            endConversation(model, run.runId());
             run.emit(new RunEvent.Finished(run.runId(), r));
         });
         runners.execute(() -> result.complete(execute(agent, descriptor, run)));
@@ -201,6 +203,18 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
         } catch (RuntimeException | StackOverflowError e) {
             return run.stoppedAs().isPresent() ? stoppedResult(descriptor, run)
                     : AgentResult.failed(task, descriptor.framework(), RunStatus.FAILED, AgentError.of(e), run.steps()).withMetrics(run.metrics());
+        }
+    }
+
+    /**
+     * Tells {@code model} that the run's conversation has ended (see {@link ChatModel#conversationEnded}).
+     * A model that fails at it is logged: the run has its result, and the result must still go out.
+     */
+    public static void endConversation(ChatModel model, String conversation) {
+        try {
+            model.conversationEnded(conversation);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "model " + model.name() + " failed to end conversation " + conversation, e);
         }
     }
 

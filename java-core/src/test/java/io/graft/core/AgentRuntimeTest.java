@@ -63,6 +63,18 @@ class AgentRuntimeTest {
     }
 
     @Test
+    void eachRunEndsItsConversationSoAStatefulModelKeepsNothingOfIt() {
+        runtime.register(new ReActAgent("calc", "", "Use the calculator.", 5, List.of("calculator")));
+        // Both runs use the scripted model's two turns under one conversation id: the second starts
+        // at the first turn only because the first run's end dropped its cursor.
+        for (int i = 0; i < 2; i++) {
+            AgentResult r = runtime.run(AgentTask.of("calc", "What is 17 * 23 + 4?").withId("same-id"));
+            assertEquals(RunStatus.COMPLETED, r.status(), r.toString());
+            assertEquals("17 * 23 + 4 = 395.", r.output());
+        }
+    }
+
+    @Test
     void aNativeReActAgentCallsTheToolAndRecordsEveryStep() {
         runtime.register(new ReActAgent("calc", "", "Use the calculator.", 5, List.of("calculator")));
         AgentResult r = runtime.run(AgentTask.of("calc", "What is 17 * 23 + 4?"));

@@ -1,6 +1,7 @@
 package io.graft.python;
 
 import io.graft.core.AgentDescriptor;
+import io.graft.core.AgentRuntime;
 import io.graft.core.AgentTask;
 import io.graft.core.RunContext;
 import io.graft.core.RunStatus;
@@ -103,6 +104,7 @@ final class WarmUp implements PythonPool.Preparer {
             }
         } finally {
             deadline.cancel(false);
+            AgentRuntime.endConversation(model, run.runId());
         }
     }
 

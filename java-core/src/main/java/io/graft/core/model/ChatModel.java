@@ -26,4 +26,13 @@ public interface ChatModel {
 
     /** A short name for listings and metrics, e.g. {@code scripted:demo.json}. */
     String name();
+
+    /**
+     * The run (or workflow step) whose calls carried {@code conversation} as
+     * {@link ChatRequest#conversation()} has ended. A model that keeps state per conversation (the
+     * scripted one keeps a cursor) drops it here; a model that wraps others passes it on. The
+     * runtime calls it once per run, after the run's last call; a call that still comes later (from
+     * a cancelled run's thread) starts the conversation afresh. The default keeps nothing.
+     */
+    default void conversationEnded(String conversation) {}
 }

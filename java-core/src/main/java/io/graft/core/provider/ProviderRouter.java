@@ -235,6 +235,12 @@ public final class ProviderRouter implements ChatModel, MeterBinder, AutoCloseab
         return route(request, null);
     }
 
+    /** Passes the end on to every target's client: any of them may have served the conversation. */
+    @Override
+    public void conversationEnded(String conversation) {
+        slots.values().forEach(s -> s.target.client().conversationEnded(conversation));
+    }
+
     @Override
     public ChatResponse stream(ChatRequest request, Consumer<String> onToken) {
         return route(request, onToken);

@@ -209,6 +209,8 @@ public final class WorkflowAgent implements Agent {
             } catch (RunCancelledException e) {
                 parent.checkActive(); // reports the workflow's own deadline or cancellation, if that is why
                 throw e;
+            } finally {
+                AgentRuntime.endConversation(runtime.model(), context.runId());
             }
             result.steps().forEach(parent::record);
             if (!result.completed()) {

@@ -49,6 +49,16 @@ class ScriptedChatModelTest {
     }
 
     @Test
+    void anEndedConversationIsForgottenAndStartsAgainAtTheFirstTurn() {
+        ScriptedChatModel model = ScriptedChatModel.fromJson("scripted:test", SCRIPT, "test");
+        model.chat(request("r"));
+        model.chat(request("r"));
+        model.conversationEnded("r");
+        model.conversationEnded("never-started");
+        assertEquals("calculator", model.chat(request("r")).message().toolCalls().getFirst().name());
+    }
+
+    @Test
     void streamingEmitsTheContentInPiecesThatJoinToTheWhole() {
         ScriptedChatModel model = ScriptedChatModel.fromJson("m", "[{\"content\": \"one two  three\"}]", "test");
         List<String> tokens = new ArrayList<>();

@@ -13,6 +13,7 @@ import io.graft.core.model.CallScope;
 import io.graft.core.model.ChatMessage;
 import io.graft.core.model.ChatRequest;
 import io.graft.core.model.ChatResponse;
+import io.graft.core.model.ScriptedChatModel;
 import io.graft.core.model.ToolSpec;
 import io.graft.core.provider.CircuitBreaker.State;
 import io.graft.core.provider.RoutingPolicy.Strategy;
@@ -70,6 +71,18 @@ class ProviderRouterTest {
 
     static final FakeProvider.Reply OK = FakeProvider.json(FakeProvider.openAiText("fine", 10, 2));
     static final FakeProvider.Reply DOWN = FakeProvider.status(500, "{\"error\":\"down\"}", Map.of());
+
+    @Test
+    void passesTheEndOfAConversationOnToItsTargets() {
+        ScriptedChatModel scripted = ScriptedChatModel.fromJson("scripted:two", "[{\"content\": \"one\"}, {\"content\": \"two\"}]", "test");
+        ProviderRouter r = router(ProviderRouter.builder().target(ProviderTarget.of("s", "m", scripted))
+                .policy(RoutingPolicy.priority("only-s", List.of("s/m"))));
+        ChatRequest call = ask("count").withConversation("c");
+        assertEquals("one", r.chat(call).message().content());
+        assertEquals("two", r.chat(call).message().content());
+        r.conversationEnded("c");
+        assertEquals("one", r.chat(call).message().content());
+    }
 
     @Test
     void failsOverInPriorityOrderAndSaysWhichProviderServed() {

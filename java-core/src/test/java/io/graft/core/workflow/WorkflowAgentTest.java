@@ -88,6 +88,19 @@ class WorkflowAgentTest {
         assertTrue(events.stream().anyMatch(e -> e instanceof RunEvent.Token t && t.runId().equals(r.runId())));
     }
 
+    @Test
+    void eachStepEndsItsConversation() throws Exception {
+        runtime.register(NativeAgentDefinitions.load(writeReact()));
+        runtime.register(new WorkflowAgent(new AgentDescriptor("once", Framework.NATIVE, "", "test"),
+                new Workflow.Pipeline(List.of("react")), runtime, Clock.systemUTC()));
+        // The step's conversation is the workflow run's id plus the step's number: the same for both
+        // runs, which the scripted model serves from its first turn only if the first step ended it.
+        for (int i = 0; i < 2; i++) {
+            AgentResult r = runtime.run(AgentTask.of("once", "17 * 23 + 4").withId("same-id"));
+            assertEquals("395", r.output(), r.toString());
+        }
+    }
+
     @TempDir
     Path dir;
 
