@@ -4,7 +4,6 @@ import io.graft.core.Agent;
 import io.graft.core.AgentResult;
 import io.graft.core.AgentTask;
 import io.graft.core.GraftException;
-import io.graft.core.json.Json;
 import io.graft.core.json.ResultJson;
 import io.graft.core.model.ChatModel;
 import io.graft.core.model.ChatModels;
@@ -53,7 +52,7 @@ final class RunCommand {
             }
             AgentResult result = graft.runtime().run(task);
             if (args.flag("json")) {
-                out.println(Json.write(ResultJson.result(result)));
+                out.println(ResultJson.result(result));
             } else {
                 Report.print(result, out);
             }

@@ -1,6 +1,5 @@
 package io.graft.server.http;
 
-import com.fasterxml.jackson.databind.util.RawValue;
 import io.graft.core.AgentNotFoundException;
 import io.graft.core.AgentResult;
 import io.graft.core.AgentRuntime;
@@ -25,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -234,24 +232,37 @@ public final class RunService {
 
         void onEvent(RunEvent event) {
             switch (event) {
-                case RunEvent.Started s -> publish("run_started", Map.of("run_id", s.runId(), "agent", s.agent(),
-                        "framework", s.framework().id()));
-                case RunEvent.Token t -> publish("token", Map.of("agent", t.agent(), "text", t.text()));
+                case RunEvent.Started s -> publish("run_started", Json.text(g -> {
+                    g.writeStartObject();
+                    g.writeStringField("run_id", s.runId());
+                    g.writeStringField("agent", s.agent());
+                    g.writeStringField("framework", s.framework().id());
+                    g.writeEndObject();
+                }));
+                case RunEvent.Token t -> publish("token", Json.text(g -> {
+                    g.writeStartObject();
+                    g.writeStringField("agent", t.agent());
+                    g.writeStringField("text", t.text());
+                    g.writeEndObject();
+                }));
                 case RunEvent.StepRecorded r -> step(r.step());
                 case RunEvent.Finished f -> finish(f.result());
             }
         }
 
         private void step(Step step) {
-            Map<String, Object> json = ResultJson.step(step);
             switch (step) {
-                case Step.LlmCall c -> stepJson.put(step, publish("llm_turn", json));
-                case Step.Message m -> stepJson.put(step, publish("message", json));
+                case Step.LlmCall c -> stepJson.put(step, publish("llm_turn", ResultJson.step(step)));
+                case Step.Message m -> stepJson.put(step, publish("message", ResultJson.step(step)));
                 case Step.ToolExecution t -> {
-                    publish("tool_call", Map.of("agent", t.agent(), "call", ResultJson.toolCall(t.call())));
-                    Map<String, Object> result = new LinkedHashMap<>(json);
-                    result.put("type", "tool_result");
-                    publish("tool_result", result);
+                    publish("tool_call", Json.text(g -> {
+                        g.writeStartObject();
+                        g.writeStringField("agent", t.agent());
+                        g.writeFieldName("call");
+                        ResultJson.toolCall(g, t.call());
+                        g.writeEndObject();
+                    }));
+                    publish("tool_result", ResultJson.step(step, "tool_result"));
                 }
             }
         }
@@ -266,10 +277,7 @@ public final class RunService {
             StoredEvent last = null;
             CompletableFuture<Void> written;
             try {
-                String json = Json.write(ResultJson.result(result, s -> {
-                    String step = stepJson.get(s);
-                    return step == null ? ResultJson.step(s) : new RawValue(step);
-                }));
+                String json = ResultJson.result(result, stepJson::get);
                 end = run.ended(result.status().name(), clock.instant(), json);
                 List<ThreadMessage> exchange = run.thread().isEmpty() || !result.completed() ? List.of() : List.of(
                         new ThreadMessage(Role.USER.id(), run.input(), run.id()),
@@ -325,9 +333,8 @@ public final class RunService {
             }
         }
 
-        /** Publishes an event with {@code data} as its JSON; answers that JSON. */
-        private String publish(String type, Map<String, Object> data) {
-            String json = Json.write(data);
+        /** Publishes an event with {@code json} as its data; answers it. */
+        private String publish(String type, String json) {
             synchronized (this) {
                 publishLocked(type, json);
             }

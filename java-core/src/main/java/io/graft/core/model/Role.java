@@ -10,8 +10,10 @@ public enum Role {
     ASSISTANT,
     TOOL;
 
+    private final String id = name().toLowerCase(Locale.ROOT);
+
     public String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return id;
     }
 
     public static Role fromId(String id) {
