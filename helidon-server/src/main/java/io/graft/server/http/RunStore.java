@@ -110,7 +110,7 @@ public final class RunStore implements AutoCloseable, MeterBinder {
 
     /** A store whose waited runs' starts are held back for {@code startDeferral} (tests shorten it). */
     RunStore(String jdbcUrl, String user, String password, Duration startDeferral) {
-        jdbcUrl = durable(jdbcUrl);
+        jdbcUrl = withDefaults(jdbcUrl);
         this.url = jdbcUrl;
         this.user = user;
         this.password = password;
@@ -132,15 +132,41 @@ public final class RunStore implements AutoCloseable, MeterBinder {
         deferredStarts.scheduleAtFixedRate(() -> storeDeferredStarts(false), period, period, TimeUnit.NANOSECONDS);
     }
 
+    /** H2's page cache, in KB, unless the URL sets {@code CACHE_SIZE} (see {@link #withDefaults}). */
+    static final int CACHE_KB = 2048;
+
     /**
-     * H2 commits to memory and writes to its file up to half a second later (WRITE_DELAY 500 ms), so
-     * a killed process lost runs whose end had already been answered. With WRITE_DELAY=0 each commit
-     * is written to the file before it returns; the group commit keeps that cost to one write per
-     * group. A URL that sets WRITE_DELAY itself keeps it.
+     * Graft's settings for an H2 URL, each added only if the URL does not set it itself.
+     * <ul>
+     * <li>{@code WRITE_DELAY=0}. H2 commits to memory and writes to its file up to half a second
+     * later (WRITE_DELAY 500 ms), so a killed process lost runs whose end had already been answered.
+     * With 0 each commit is written to the file before it returns; the group commit keeps that cost
+     * to one write per group.
+     * <li>{@code CACHE_SIZE=2048} (KB). H2 keeps each page it writes in its page cache (16 MB by
+     * default at a 1 GB heap) until newer pages push it out. Nearly every page the store writes is
+     * a run that is never read again, and G1 copied those pages at every young collection while
+     * they lasted. The smaller cache still holds the trees' upper pages, and reading an older run
+     * costs a few page reads from the file.
+     * </ul>
      */
-    static String durable(String url) {
-        return url.startsWith("jdbc:h2:") && !url.toUpperCase(java.util.Locale.ROOT).contains("WRITE_DELAY")
-                ? url + ";WRITE_DELAY=0" : url;
+    static String withDefaults(String url) {
+        if (!url.startsWith("jdbc:h2:")) {
+            return url;
+        }
+        String out = url;
+        if (!sets(url, "WRITE_DELAY")) {
+            out += ";WRITE_DELAY=0";
+        }
+        if (!sets(url, "CACHE_SIZE")) {
+            out += ";CACHE_SIZE=" + CACHE_KB;
+        }
+        return out;
+    }
+
+    /** Whether an H2 URL sets {@code setting} ({@code ;NAME=value}, in any case). */
+    private static boolean sets(String url, String setting) {
+        return java.util.regex.Pattern.compile(";\\s*" + setting + "\\s*=", java.util.regex.Pattern.CASE_INSENSITIVE)
+                .matcher(url).find();
     }
 
     private static void createTables(StoreSession session) throws SQLException {

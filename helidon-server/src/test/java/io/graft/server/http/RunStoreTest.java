@@ -10,6 +10,7 @@ import io.graft.server.http.RunStore.ProviderUse;
 import io.graft.server.http.RunStore.StoredEvent;
 import io.graft.server.http.RunStore.StoredRun;
 import io.graft.server.http.RunStore.UsageGroup;
+import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
@@ -18,8 +19,28 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RunStoreTest {
+    @Test
+    void anH2UrlGetsGraftsSettingsUnlessItSetsThemItself(@TempDir Path dir) throws Exception {
+        assertEquals("jdbc:h2:file:/d/graft;WRITE_DELAY=0;CACHE_SIZE=2048", RunStore.withDefaults("jdbc:h2:file:/d/graft"));
+        assertEquals("jdbc:h2:file:/d/graft;cache_size=65536;WRITE_DELAY=0",
+                RunStore.withDefaults("jdbc:h2:file:/d/graft;cache_size=65536"));
+        assertEquals("jdbc:h2:mem:x;WRITE_DELAY=500;CACHE_SIZE=2048", RunStore.withDefaults("jdbc:h2:mem:x;WRITE_DELAY=500"));
+        // QUERY_CACHE_SIZE is another setting; it does not set the page cache.
+        assertEquals("jdbc:h2:mem:x;QUERY_CACHE_SIZE=16;WRITE_DELAY=0;CACHE_SIZE=2048",
+                RunStore.withDefaults("jdbc:h2:mem:x;QUERY_CACHE_SIZE=16"));
+        assertEquals("jdbc:postgresql://db/graft", RunStore.withDefaults("jdbc:postgresql://db/graft"));
+        // H2 takes the setting: its page cache is 2 MB (16 MB by default at a 1 GB heap).
+        try (var c = DriverManager.getConnection(RunStore.withDefaults("jdbc:h2:file:" + dir.resolve("db")), "sa", "");
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("select setting_value from information_schema.settings where setting_name = 'info.CACHE_MAX_SIZE'")) {
+            assertTrue(rs.next());
+            assertEquals("2", rs.getString(1));
+        }
+    }
+
     @Test
     void eventChunksReadBackExactlyWhateverTheDataHolds() {
         List<StoredEvent> events = List.of(new StoredEvent(1, "token", "a\nb 3 x\n"), new StoredEvent(2, "message", ""),
