@@ -24,6 +24,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
@@ -165,8 +166,7 @@ public final class RunStore implements AutoCloseable, MeterBinder {
 
     /** Whether an H2 URL sets {@code setting} ({@code ;NAME=value}, in any case). */
     private static boolean sets(String url, String setting) {
-        return java.util.regex.Pattern.compile(";\\s*" + setting + "\\s*=", java.util.regex.Pattern.CASE_INSENSITIVE)
-                .matcher(url).find();
+        return Pattern.compile(";\\s*" + setting + "\\s*=", Pattern.CASE_INSENSITIVE).matcher(url).find();
     }
 
     private static void createTables(StoreSession session) throws SQLException {

@@ -111,7 +111,7 @@ public final class ResultJson {
         g.writeEndObject();
     }
 
-    public static void metrics(JsonGenerator g, RunMetrics m) throws IOException {
+    private static void metrics(JsonGenerator g, RunMetrics m) throws IOException {
         g.writeStartObject();
         g.writeNumberField("wall_time_ms", millis(m.wallTime()));
         g.writeNumberField("llm_calls", m.llmCalls());
@@ -133,7 +133,7 @@ public final class ResultJson {
         g.writeEndObject();
     }
 
-    public static void message(JsonGenerator g, ChatMessage m) throws IOException {
+    private static void message(JsonGenerator g, ChatMessage m) throws IOException {
         g.writeStartObject();
         g.writeStringField("role", m.role().id());
         g.writeStringField("content", m.content());
