@@ -10,7 +10,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -68,13 +67,8 @@ public class RunStoreBenchmark {
     public void open() throws IOException {
         dir = Files.createTempDirectory("graft-store-bench");
         store = new RunStore("jdbc:h2:file:" + dir.resolve("db"), "sa", "");
-        result = "{\"status\": \"COMPLETED\", \"output\": \"395\", \"steps\": [\"" + "s".repeat(resultChars) + "\"]}";
-        events = new ArrayList<>();
-        for (int i = 1; i <= 16; i++) {
-            events.add(new StoredEvent(i, i % 3 == 0 ? "tool_result" : "llm_turn",
-                    "{\"agent\": \"calculator-native\", \"text\": \"" + "x".repeat(100) + "\", \"n\": " + i + "}"));
-        }
-        events.add(new StoredEvent(17, RunService.FINISHED, result)); // a finished event's data is the run's result
+        result = Fixtures.storedResult(resultChars);
+        events = Fixtures.storedEvents(result);
         writerThread = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("graft-store-writer"))
                 .findFirst().orElseThrow().threadId();
     }

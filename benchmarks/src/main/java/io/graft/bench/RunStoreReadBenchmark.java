@@ -57,12 +57,8 @@ public class RunStoreReadBenchmark {
     public void open() throws IOException {
         dir = Files.createTempDirectory("graft-store-read-bench");
         store = new RunStore("jdbc:h2:file:" + dir.resolve("db") + ";CACHE_SIZE=" + cacheKb, "sa", "");
-        String result = "{\"status\": \"COMPLETED\", \"output\": \"395\", \"steps\": [\"" + "s".repeat(2000) + "\"]}";
-        List<StoredEvent> events = new ArrayList<>();
-        for (int i = 1; i <= 16; i++) {
-            events.add(new StoredEvent(i, "llm_turn", "{\"text\": \"" + "x".repeat(100) + "\", \"n\": " + i + "}"));
-        }
-        events.add(new StoredEvent(17, RunService.FINISHED, result));
+        String result = Fixtures.storedResult(2000);
+        List<StoredEvent> events = Fixtures.storedEvents(result);
         CompletableFuture<Void> last = null;
         for (int i = 0; i < runs; i++) {
             Instant now = Instant.now();
