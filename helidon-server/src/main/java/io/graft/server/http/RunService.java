@@ -44,6 +44,10 @@ import org.jspecify.annotations.Nullable;
 public final class RunService {
     /** The last event of every run's stream. */
     public static final String FINISHED = "finished";
+    /** A model turn's event: its data is the step's JSON, which the run's result embeds. */
+    static final String LLM_TURN = "llm_turn";
+    /** A conversation message's event: its data is the step's JSON, which the run's result embeds. */
+    static final String MESSAGE = "message";
     private static final StoredEvent END = new StoredEvent(-1, "", "");
     private static final System.Logger LOG = System.getLogger(RunService.class.getName());
     /** Events are written in batches of this many while a run goes on (a long run's events reach the store as it runs). */
@@ -252,8 +256,8 @@ public final class RunService {
 
         private void step(Step step) {
             switch (step) {
-                case Step.LlmCall c -> stepJson.put(step, publish("llm_turn", ResultJson.step(step)));
-                case Step.Message m -> stepJson.put(step, publish("message", ResultJson.step(step)));
+                case Step.LlmCall c -> stepJson.put(step, publish(LLM_TURN, ResultJson.step(step)));
+                case Step.Message m -> stepJson.put(step, publish(MESSAGE, ResultJson.step(step)));
                 case Step.ToolExecution t -> {
                     publish("tool_call", Json.text(g -> {
                         g.writeStartObject();

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -433,13 +434,25 @@ public final class RunStore implements AutoCloseable, MeterBinder {
      * holds each JSON text once.
      */
     static String encode(List<StoredEvent> events, @Nullable String result) {
-        StringBuilder b = new StringBuilder();
+        int length = 0;
+        for (StoredEvent e : events) {
+            length += e.data().length() + 32;
+        }
+        StringBuilder b = new StringBuilder(length);
+        int from = 0; // the steps' JSON comes in the result in the order of their events
         for (StoredEvent e : events) {
             String data = e.data();
             b.append(e.seq()).append(' ').append(e.type()).append(' ').append(data.length());
-            int offset = result == null || data.length() < MIN_REFERENCED ? -1 : result.indexOf(data);
+            int offset = -1;
+            if (result != null && data.length() >= MIN_REFERENCED && IN_RESULT.contains(e.type())) {
+                offset = result.indexOf(data, from);
+                if (offset < 0 && from > 0) {
+                    offset = result.indexOf(data);
+                }
+            }
             if (offset >= 0) {
                 b.append('@').append(offset).append('\n');
+                from = offset + data.length();
             } else {
                 b.append('\n').append(data);
             }
@@ -449,6 +462,13 @@ public final class RunStore implements AutoCloseable, MeterBinder {
 
     /** Shorter data (a token, mostly) is written out: a reference would save next to nothing. */
     private static final int MIN_REFERENCED = 32;
+
+    /**
+     * Events whose data the run's result may hold as it is: a step's event, whose JSON the result
+     * embeds, and the finished event, which is the result. Only those are looked for in it; a search
+     * for each token's and tool call's data, which fails, was 2% of the server's CPU.
+     */
+    private static final Set<String> IN_RESULT = Set.of(RunService.LLM_TURN, RunService.MESSAGE, RunService.FINISHED);
 
     static List<StoredEvent> decode(String chunk, @Nullable String result) {
         List<StoredEvent> out = new ArrayList<>();

@@ -64,6 +64,20 @@ class RunStoreTest {
     }
 
     @Test
+    void stepsOutOfTheResultsOrderAreStillReferredToAndOnlyStepsAreLookedFor() {
+        String first = "{\"type\": \"message\", \"content\": \"the first step of the result\"}";
+        String second = "{\"type\": \"llm_call\", \"content\": \"the second step of the result\"}";
+        String result = "{\"steps\": [" + first + "," + second + "]}";
+        List<StoredEvent> events = List.of(new StoredEvent(1, "llm_turn", second), new StoredEvent(2, "message", first),
+                new StoredEvent(3, "token", second), new StoredEvent(4, "finished", result));
+        String encoded = RunStore.encode(events, result);
+        assertEquals("1 llm_turn " + second.length() + "@" + result.indexOf(second) + "\n2 message " + first.length() + "@"
+                + result.indexOf(first) + "\n3 token " + second.length() + "\n" + second + "4 finished " + result.length() + "@0\n",
+                encoded);
+        assertEquals(events, RunStore.decode(encoded, result));
+    }
+
+    @Test
     void runIdsAreVersion7UuidsThatSortByCreationTimeAndDifferWithinAMillisecond() {
         Instant t0 = Instant.parse("2026-11-23T08:00:00.001Z");
         List<String> ids = List.of(RunService.newId(t0), RunService.newId(t0.plusMillis(1)), RunService.newId(t0.plusSeconds(3600)));
