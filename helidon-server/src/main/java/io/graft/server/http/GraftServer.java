@@ -25,7 +25,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -155,15 +154,18 @@ public final class GraftServer implements AutoCloseable {
             Timer.builder("graft.http.requests").tags("method", method, "status", Integer.toString(status))
                     .register(prometheus).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
             if (accessLog != null) {
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("ts", java.time.Instant.now().toString());
-                line.put("method", method);
-                line.put("path", req.path().path());
-                line.put("status", status);
-                line.put("ms", nanos / 1e6);
-                line.put("tenant", req.context().get(Principal.class).map(Principal::tenant).orElse(null));
-                line.put("remote", req.remotePeer().host());
-                accessLog.add(Json.write(line));
+                String tenant = req.context().get(Principal.class).map(Principal::tenant).orElse(null);
+                accessLog.add(Json.text(g -> {
+                    g.writeStartObject();
+                    g.writeStringField("ts", java.time.Instant.now().toString());
+                    g.writeStringField("method", method);
+                    g.writeStringField("path", req.path().path());
+                    g.writeNumberField("status", status);
+                    g.writeNumberField("ms", nanos / 1e6);
+                    g.writeStringField("tenant", tenant);
+                    g.writeStringField("remote", req.remotePeer().host());
+                    g.writeEndObject();
+                }));
             }
         }
     }

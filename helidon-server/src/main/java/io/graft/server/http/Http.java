@@ -2,7 +2,7 @@ package io.graft.server.http;
 
 import io.graft.core.json.Json;
 import io.graft.server.http.ApiKeys.Principal;
-import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
@@ -30,10 +30,11 @@ final class Http {
         }
     }
 
+    /** Answers {@code body} as JSON, written to bytes at once (a String body is encoded again by the server). */
     static void json(ServerResponse res, int status, Object body) {
         res.status(Status.create(status));
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.send(Json.write(body));
+        res.header(HeaderValues.CONTENT_TYPE_JSON);
+        res.send(Json.bytes(body));
     }
 
     static Principal caller(ServerRequest req) {

@@ -434,9 +434,9 @@ public final class RunStore implements AutoCloseable, MeterBinder {
      * holds each JSON text once.
      */
     static String encode(List<StoredEvent> events, @Nullable String result) {
-        int length = 0;
+        int length = 0; // the headers, and the data of events not looked for (the rest are mostly references)
         for (StoredEvent e : events) {
-            length += e.data().length() + 32;
+            length += 24 + (result != null && IN_RESULT.contains(e.type()) ? 0 : e.data().length());
         }
         StringBuilder b = new StringBuilder(length);
         int from = 0; // the steps' JSON comes in the result in the order of their events

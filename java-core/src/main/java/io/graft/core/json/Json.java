@@ -50,6 +50,15 @@ public final class Json {
         }
     }
 
+    /** The value's JSON as UTF-8, such as an HTTP body: no String is made on the way. */
+    public static byte[] bytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new GraftException("cannot write " + value.getClass().getSimpleName() + " as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** Writes one JSON value to a generator; {@link #text} gives it one. */
     @FunctionalInterface
     public interface Body {

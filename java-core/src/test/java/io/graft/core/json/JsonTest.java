@@ -51,6 +51,15 @@ class JsonTest {
     }
 
     @Test
+    void bytesAreTheTextInUtf8() {
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("text", "ü €");
+        value.put("none", null);
+        assertEquals(Json.write(value), new String(Json.bytes(value), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(24 + 2 + 3, Json.bytes(value).length); // {"text":" ","none":null}, and 2 and 3 bytes for ü and €
+    }
+
+    @Test
     void anEmptyObjectIsTwoCharacters() {
         assertEquals("{}", Json.text(g -> {
             g.writeStartObject();
