@@ -466,7 +466,7 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     /**
      * Events whose data the run's result may hold as it is: a step's event, whose JSON the result
      * embeds, and the finished event, which is the result. Only those are looked for in it; a search
-     * for each token's and tool call's data, which fails, was 2% of the server's CPU.
+     * for each token's and tool call's data, which fails, was about 1.4% of the server's CPU samples.
      */
     private static final Set<String> IN_RESULT = Set.of(RunService.LLM_TURN, RunService.MESSAGE, RunService.FINISHED);
 
