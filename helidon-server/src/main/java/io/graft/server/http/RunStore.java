@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -41,6 +42,9 @@ import org.jspecify.annotations.Nullable;
  * standard SQL over JDBC, so a server database can replace it by changing the URL. Every tenant's
  * rows are keyed by the tenant, and every query filters by it. Texts are VARCHAR, not CLOB: H2
  * keeps CLOBs in a separate LOB store, which cost more than the rest of a run's writes together.
+ * A run's result and events, its largest texts, are its UTF-8 bytes in VARBINARY columns instead,
+ * encoded by the run's own thread: H2 writes a VARCHAR to its pages a character at a time on the
+ * one writer, and a VARBINARY as one copy (see {@link #utf8}).
  *
  * <p>Every write goes through one writer ({@link GroupCommit}) that commits the writes of many
  * concurrent runs together; each write method returns once its own write has committed, except
@@ -177,8 +181,13 @@ public final class RunStore implements AutoCloseable, MeterBinder {
                       id varchar(64) primary key, tenant varchar(200) not null, agent varchar(200) not null,
                       framework varchar(32) not null, status varchar(16) not null, thread_id varchar(200) not null,
                       input varchar not null, created_at timestamp(6) with time zone not null,
-                      finished_at timestamp(6) with time zone, result varchar, events varchar)""");
-            s.execute("alter table runs add column if not exists events varchar"); // databases of earlier versions
+                      finished_at timestamp(6) with time zone, result varchar, events varchar,
+                      result_utf8 varbinary, events_utf8 varbinary)""");
+            // Databases of earlier versions. Their runs keep their texts in result and events; new
+            // runs leave those null and write result_utf8 and events_utf8.
+            s.execute("alter table runs add column if not exists events varchar");
+            s.execute("alter table runs add column if not exists result_utf8 varbinary");
+            s.execute("alter table runs add column if not exists events_utf8 varbinary");
             s.execute("create index if not exists runs_by_tenant on runs(tenant, created_at)");
             // Events are stored in chunks (one row per batch) because an indexed row per event
             // (every streamed token is one) made index maintenance the largest cost of a run. The
@@ -186,7 +195,9 @@ public final class RunStore implements AutoCloseable, MeterBinder {
             s.execute("""
                     create table if not exists run_event_chunks (
                       run_id varchar(64) not null, first_seq bigint not null, last_seq bigint not null,
-                      events varchar not null, primary key (run_id, first_seq))""");
+                      events varchar, events_utf8 varbinary, primary key (run_id, first_seq))""");
+            s.execute("alter table run_event_chunks add column if not exists events_utf8 varbinary");
+            s.execute("alter table run_event_chunks alter column events set null");
             // One row per provider per finished run: the tenant's token and cost accounting. No primary
             // key: a run's usage is written once, in its end's transaction, one row per provider, and
             // the index a key needs was one more tree for every commit to rewrite.
@@ -225,7 +236,7 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     /** Stores a new run; it is its own {@code run.start} audit record. */
     public void insertRun(StoredRun run) {
         writer.write("store run " + run.id(), s -> {
-            insertRow(s, run, null);
+            insertRow(s, run, run.result().map(RunStore::utf8).orElse(null), null);
             return null;
         });
     }
@@ -268,7 +279,7 @@ public final class RunStore implements AutoCloseable, MeterBinder {
                 synchronized (start) {
                     if (deferred.remove(start.run.id(), start)) {
                         writer.submit("store run " + start.run.id(), s -> {
-                            insertRow(s, start.run, null);
+                            insertRow(s, start.run, null, null);
                             return null;
                         }).exceptionally(failed -> {
                             LOG.log(System.Logger.Level.ERROR, "cannot store the start of run " + start.run.id(), failed);
@@ -280,12 +291,13 @@ public final class RunStore implements AutoCloseable, MeterBinder {
         }
     }
 
-    private static void insertRow(StoreSession s, StoredRun run, @Nullable EventChunk lastEvents) throws SQLException {
+    private static void insertRow(StoreSession s, StoredRun run, byte @Nullable [] resultUtf8, @Nullable EventChunk lastEvents)
+            throws SQLException {
         s.update("""
-                insert into runs(id, tenant, agent, framework, status, thread_id, input, created_at, finished_at, result, events)
-                values (?,?,?,?,?,?,?,?,?,?,?)""", run.id(), run.tenant(), run.agent(), run.framework(), run.status(),
-                run.thread(), run.input(), ts(run.createdAt()), run.finishedAt().map(RunStore::ts).orElse(null),
-                run.result().orElse(null), lastEvents == null ? null : lastEvents.encoded());
+                insert into runs(id, tenant, agent, framework, status, thread_id, input, created_at, finished_at, result_utf8,
+                  events_utf8) values (?,?,?,?,?,?,?,?,?,?,?)""", run.id(), run.tenant(), run.agent(), run.framework(),
+                run.status(), run.thread(), run.input(), ts(run.createdAt()), run.finishedAt().map(RunStore::ts).orElse(null),
+                resultUtf8, lastEvents == null ? null : lastEvents.utf8());
     }
 
     /**
@@ -320,23 +332,25 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     public CompletableFuture<Void> finishRunLater(StoredRun run, @Nullable PendingStart start, String status, Instant at,
             String resultJson, List<StoredEvent> events, List<ProviderUse> usage, List<ThreadMessage> exchange) {
         EventChunk last = EventChunk.of(events, resultJson);
+        byte[] result = utf8(resultJson);
         if (start == null) {
-            return writer.submit("finish run " + run.id(), s -> finish(s, run, false, status, at, resultJson, last, usage, exchange));
+            return writer.submit("finish run " + run.id(), s -> finish(s, run, false, status, at, result, last, usage, exchange));
         }
         // Under the start's lock, so a sweep storing the start now queues it before this end.
         synchronized (start) {
             boolean held = deferred.remove(run.id(), start);
-            return writer.submit("finish run " + run.id(), s -> finish(s, run, held, status, at, resultJson, last, usage, exchange));
+            return writer.submit("finish run " + run.id(), s -> finish(s, run, held, status, at, result, last, usage, exchange));
         }
     }
 
     /** Inserts the run ended if its start was {@code held} back, else updates its stored row; then its usage and exchange. */
     private static @Nullable Void finish(StoreSession s, StoredRun run, boolean held, String status, Instant at,
-            String resultJson, @Nullable EventChunk last, List<ProviderUse> usage, List<ThreadMessage> exchange) throws SQLException {
+            byte[] result, @Nullable EventChunk last, List<ProviderUse> usage, List<ThreadMessage> exchange) throws SQLException {
         if (held) {
-            insertRow(s, run.ended(status, at, resultJson), last);
-        } else if (s.update("update runs set status = ?, finished_at = ?, result = ?, events = ? where id = ?", status,
-                ts(at), resultJson, last == null ? null : last.encoded(), run.id()) != 1) {
+            insertRow(s, new StoredRun(run.id(), run.tenant(), run.agent(), run.framework(), status, run.thread(), run.input(),
+                    run.createdAt(), Optional.of(at), Optional.empty()), result, last);
+        } else if (s.update("update runs set status = ?, finished_at = ?, result_utf8 = ?, events_utf8 = ? where id = ?", status,
+                ts(at), result, last == null ? null : last.utf8(), run.id()) != 1) {
             throw new SQLException("run " + run.id() + " is not in the store (its start was not stored)");
         }
         for (ProviderUse u : usage) {
@@ -371,27 +385,29 @@ public final class RunStore implements AutoCloseable, MeterBinder {
         });
     }
 
-    /** Events of one run as one row: their first and last seq and their encoding (see {@link #encode}). */
-    private record EventChunk(long firstSeq, long lastSeq, String encoded) {
+    /** Events of one run as one row: their first and last seq and their encoding (see {@link #encode}) in UTF-8. */
+    private record EventChunk(long firstSeq, long lastSeq, byte[] utf8) {
         static @Nullable EventChunk of(List<StoredEvent> events) {
             return of(events, null);
         }
 
         /** The events stored with a run's end: an event whose data is the run's result refers to it. */
         static @Nullable EventChunk of(List<StoredEvent> events, @Nullable String result) {
-            return events.isEmpty() ? null : new EventChunk(events.getFirst().seq(), events.getLast().seq(), encode(events, result));
+            return events.isEmpty() ? null
+                    : new EventChunk(events.getFirst().seq(), events.getLast().seq(), RunStore.utf8(encode(events, result)));
         }
     }
 
     private static void insertEvents(StoreSession s, String runId, @Nullable EventChunk chunk) throws SQLException {
         if (chunk != null) {
-            s.update("insert into run_event_chunks(run_id, first_seq, last_seq, events) values (?,?,?,?)",
-                    runId, chunk.firstSeq(), chunk.lastSeq(), chunk.encoded());
+            s.update("insert into run_event_chunks(run_id, first_seq, last_seq, events_utf8) values (?,?,?,?)",
+                    runId, chunk.firstSeq(), chunk.lastSeq(), chunk.utf8());
         }
     }
 
     /** The columns {@link #run(ResultSet)} reads: not the events, which only {@link #events} reads. */
-    private static final String RUN_COLUMNS = "id, tenant, agent, framework, status, thread_id, input, created_at, finished_at, result";
+    private static final String RUN_COLUMNS =
+            "id, tenant, agent, framework, status, thread_id, input, created_at, finished_at, result, result_utf8";
 
     public Optional<StoredRun> run(String tenant, String id) {
         List<StoredRun> found = query("select " + RUN_COLUMNS + " from runs where tenant = ? and id = ?", RunStore::run, tenant, id);
@@ -413,11 +429,13 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     public List<StoredEvent> events(String runId, long afterSeq) {
         record Chunk(String events, @Nullable String result) {}
         List<Chunk> chunks = query("""
-                select events, result from (
-                  select events, null as result, 0 as part, first_seq from run_event_chunks where run_id = ? and last_seq > ?
+                select events, events_utf8, result, result_utf8 from (
+                  select events, events_utf8, null as result, null as result_utf8, 0 as part, first_seq
+                    from run_event_chunks where run_id = ? and last_seq > ?
                   union all
-                  select events, result, 1, 0 from runs where id = ? and events is not null)
-                order by part, first_seq""", rs -> new Chunk(rs.getString(1), rs.getString(2)), runId, afterSeq, runId);
+                  select events, events_utf8, result, result_utf8, 1, 0 from runs
+                    where id = ? and (events is not null or events_utf8 is not null))
+                order by part, first_seq""", rs -> new Chunk(text(rs, 1, 2), text(rs, 3, 4)), runId, afterSeq, runId);
         List<StoredEvent> out = new ArrayList<>();
         for (Chunk chunk : chunks) {
             decode(chunk.events(), chunk.result()).stream().filter(e -> e.seq() > afterSeq).forEach(out::add);
@@ -582,7 +600,22 @@ public final class RunStore implements AutoCloseable, MeterBinder {
                 rs.getString("status"), rs.getString("thread_id"), rs.getString("input"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 Optional.ofNullable(finished).map(OffsetDateTime::toInstant),
-                Optional.ofNullable(rs.getString("result")));
+                Optional.ofNullable(text(rs, rs.findColumn("result"), rs.findColumn("result_utf8"))));
+    }
+
+    /**
+     * A text as the store keeps it: UTF-8 bytes for VARBINARY. {@link String#getBytes} turns a
+     * lone surrogate (never part of valid text) into '?', one character for one, so the offsets
+     * {@link #encode} keeps into a result still hold.
+     */
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A text read from its VARBINARY column ({@code utf8}), or from its VARCHAR one ({@code chars}) in rows of earlier versions. */
+    private static @Nullable String text(ResultSet rs, int chars, int utf8) throws SQLException {
+        byte[] bytes = rs.getBytes(utf8);
+        return bytes != null ? new String(bytes, StandardCharsets.UTF_8) : rs.getString(chars);
     }
 
     private static OffsetDateTime ts(Instant i) {

@@ -173,6 +173,52 @@ class RunStoreTest {
     }
 
     private static final Instant T0 = Instant.parse("2026-11-23T16:00:00Z");
+    @Test
+    void runsWhoseTextsAnEarlierVersionStoredAsVarcharReadAsBeforeBesideNewOnes() throws Exception {
+        String url = "jdbc:h2:mem:varchar-texts;DB_CLOSE_DELAY=-1";
+        String result = "{\"output\": \"4\", \"steps\": [{\"type\": \"llm_call\", \"message\": \"long enough to be referred to\"}]}";
+        List<StoredEvent> events = List.of(new StoredEvent(1, "token", "4"),
+                new StoredEvent(2, "llm_turn", "{\"type\": \"llm_call\", \"message\": \"long enough to be referred to\"}"),
+                new StoredEvent(3, "finished", result));
+        // The layout of the previous version: the run's result and events (referring to it) are VARCHAR.
+        try (var c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            s.execute("""
+                    create table runs (
+                      id varchar(64) primary key, tenant varchar(200) not null, agent varchar(200) not null,
+                      framework varchar(32) not null, status varchar(16) not null, thread_id varchar(200) not null,
+                      input varchar not null, created_at timestamp(6) with time zone not null,
+                      finished_at timestamp(6) with time zone, result varchar, events varchar)""");
+            s.execute("""
+                    create table run_event_chunks (
+                      run_id varchar(64) not null, first_seq bigint not null, last_seq bigint not null,
+                      events varchar not null, primary key (run_id, first_seq))""");
+            s.execute("insert into runs values ('old', 't', 'calc', 'native', 'COMPLETED', '', 'x', "
+                    + "timestamp with time zone '2026-11-23 15:59:00+00', timestamp with time zone '2026-11-23 15:59:01+00', '"
+                    + result.replace("'", "''") + "', '" + RunStore.encode(events.subList(1, 3), result).replace("'", "''") + "')");
+            s.execute("insert into run_event_chunks values ('old', 1, 1, '" + RunStore.encode(events.subList(0, 1), null) + "')");
+        }
+        try (RunStore store = new RunStore(url, "sa", "")) {
+            assertEquals(Optional.of(result), store.run("t", "old").orElseThrow().result());
+            assertEquals(events, store.events("old", 0));
+            assertEquals(events.subList(2, 3), store.events("old", 2));
+            // A new run's texts, past ASCII and with a surrogate pair, read back as they were written.
+            String text = "{\"output\": \"Grüße, 東京 😀\"}";
+            List<StoredEvent> newEvents = List.of(new StoredEvent(1, "token", "Grüße"), new StoredEvent(2, "finished", text));
+            StoredRun run = running("new", "calc");
+            store.finishRun(run, store.insertRunLater(run), "COMPLETED", T0.plusMillis(3), text, newEvents, USAGE);
+            assertEquals(Optional.of(text), store.run("t", "new").orElseThrow().result());
+            assertEquals(newEvents, store.events("new", 0));
+            StoredRun streamed = running("streamed", "calc");
+            store.insertRun(streamed);
+            store.appendEvents(streamed.id(), newEvents.subList(0, 1));
+            store.finishRun(streamed, null, "COMPLETED", T0.plusMillis(4), text, newEvents.subList(1, 2), USAGE);
+            assertEquals(newEvents, store.events("streamed", 0));
+            // Listings read both kinds of row (same creation time: by id).
+            assertEquals(List.of("new " + text, "streamed " + text, "old " + result), store.runs("t",
+                    new RunStore.RunQuery("", "", "", 10, 0)).stream().map(r -> r.id() + " " + r.result().orElseThrow()).toList());
+        }
+    }
+
     private static final List<StoredEvent> EVENTS = List.of(new StoredEvent(1, "run_started", "{}"),
             new StoredEvent(2, "finished", "{\"output\": \"4\"}"));
     private static final List<ProviderUse> USAGE = List.of(new ProviderUse("scripted", 2, 30, 7, 0.0));
