@@ -12,6 +12,7 @@ import io.graft.server.http.RunStore.StoredRun;
 import io.graft.server.http.RunStore.UsageGroup;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -139,16 +140,7 @@ class RunStoreTest {
         String url = "jdbc:h2:mem:earlier-layout;DB_CLOSE_DELAY=-1";
         // What a server of the previous version left: no events column on runs, and a run.start row per run.
         try (var c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
-            s.execute("""
-                    create table runs (
-                      id varchar(64) primary key, tenant varchar(200) not null, agent varchar(200) not null,
-                      framework varchar(32) not null, status varchar(16) not null, thread_id varchar(200) not null,
-                      input varchar not null, created_at timestamp(6) with time zone not null,
-                      finished_at timestamp(6) with time zone, result varchar)""");
-            s.execute("""
-                    create table run_event_chunks (
-                      run_id varchar(64) not null, first_seq bigint not null, last_seq bigint not null,
-                      events varchar not null, primary key (run_id, first_seq))""");
+            createEarlierTables(s, false);
             s.execute("""
                     create table audit (
                       id bigint generated always as identity primary key, at timestamp(6) with time zone not null,
@@ -182,16 +174,7 @@ class RunStoreTest {
                 new StoredEvent(3, "finished", result));
         // The layout of the previous version: the run's result and events (referring to it) are VARCHAR.
         try (var c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
-            s.execute("""
-                    create table runs (
-                      id varchar(64) primary key, tenant varchar(200) not null, agent varchar(200) not null,
-                      framework varchar(32) not null, status varchar(16) not null, thread_id varchar(200) not null,
-                      input varchar not null, created_at timestamp(6) with time zone not null,
-                      finished_at timestamp(6) with time zone, result varchar, events varchar)""");
-            s.execute("""
-                    create table run_event_chunks (
-                      run_id varchar(64) not null, first_seq bigint not null, last_seq bigint not null,
-                      events varchar not null, primary key (run_id, first_seq))""");
+            createEarlierTables(s, true);
             s.execute("insert into runs values ('old', 't', 'calc', 'native', 'COMPLETED', '', 'x', "
                     + "timestamp with time zone '2026-11-23 15:59:00+00', timestamp with time zone '2026-11-23 15:59:01+00', '"
                     + result.replace("'", "''") + "', '" + RunStore.encode(events.subList(1, 3), result).replace("'", "''") + "')");
@@ -217,6 +200,23 @@ class RunStoreTest {
             assertEquals(List.of("new " + text, "streamed " + text, "old " + result), store.runs("t",
                     new RunStore.RunQuery("", "", "", 10, 0)).stream().map(r -> r.id() + " " + r.result().orElseThrow()).toList());
         }
+    }
+
+    /**
+     * The runs and event chunk tables as earlier versions made them: texts in VARCHAR columns, and
+     * the events column on runs only if {@code withEvents} (the version before the last had none).
+     */
+    private static void createEarlierTables(Statement s, boolean withEvents) throws SQLException {
+        s.execute("""
+                create table runs (
+                  id varchar(64) primary key, tenant varchar(200) not null, agent varchar(200) not null,
+                  framework varchar(32) not null, status varchar(16) not null, thread_id varchar(200) not null,
+                  input varchar not null, created_at timestamp(6) with time zone not null,
+                  finished_at timestamp(6) with time zone, result varchar""" + (withEvents ? ", events varchar)" : ")"));
+        s.execute("""
+                create table run_event_chunks (
+                  run_id varchar(64) not null, first_seq bigint not null, last_seq bigint not null,
+                  events varchar not null, primary key (run_id, first_seq))""");
     }
 
     private static final List<StoredEvent> EVENTS = List.of(new StoredEvent(1, "run_started", "{}"),
