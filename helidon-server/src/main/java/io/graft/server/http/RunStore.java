@@ -235,8 +235,9 @@ public final class RunStore implements AutoCloseable, MeterBinder {
 
     /** Stores a new run; it is its own {@code run.start} audit record. */
     public void insertRun(StoredRun run) {
+        byte[] result = run.result().map(RunStore::utf8).orElse(null); // encoded here, not on the writer
         writer.write("store run " + run.id(), s -> {
-            insertRow(s, run, run.result().map(RunStore::utf8).orElse(null), null);
+            insertRow(s, run, result, null);
             return null;
         });
     }
