@@ -26,6 +26,7 @@ public final class Main {
                 case "demo" -> DemoCommand.execute(Arguments.parse(rest, DemoCommand.OPTIONS), out);
                 case "info" -> InfoCommand.execute(out);
                 case "serve" -> ServeCommand.execute(Arguments.parse(rest, ServeCommand.OPTIONS), out);
+                case "compact" -> CompactCommand.execute(Arguments.parse(rest, CompactCommand.OPTIONS), out);
                 default -> {
                     err.println("graft: unknown command '" + args.getFirst() + "'\n" + USAGE);
                     yield 2;
@@ -51,5 +52,7 @@ public final class Main {
             "  info                                  show the JVM, the GraalPy runtime (JIT or not) and the venv",
             "  serve [--port N] [--config FILE]      start the HTTP server (docs/http-api.md); settings from",
             "                                        FILE (YAML) and GRAFT_* environment variables, --port wins",
+            "  compact [--config FILE]               rewrite the run database with only its live data (the",
+            "                                        server must be stopped; docs/http-api.md#storage)",
             "  test                                  run every test (handled by the launcher)"));
 }

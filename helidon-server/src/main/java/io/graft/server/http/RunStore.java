@@ -4,7 +4,11 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,6 +32,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.h2.api.ErrorCode;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -167,6 +172,63 @@ public final class RunStore implements AutoCloseable, MeterBinder {
             out += ";CACHE_SIZE=" + CACHE_KB;
         }
         return out;
+    }
+
+    /** What {@link #compact} did: the database file and its size before and after. */
+    public record Compaction(Path file, long bytesBefore, long bytesAfter) {}
+
+    /**
+     * Rewrites an H2 file database with only its live pages, compressed ({@code SHUTDOWN COMPACT}),
+     * for a server that is stopped. H2 writes each commit's changed pages anew and, with
+     * {@code WRITE_DELAY=0}, never compacts while the database is open: served native runs left
+     * 6.6 KB of file each, 0.7 KB once compacted (docs/http-api.md, Storage).
+     *
+     * @throws StoreException if the URL is not an H2 file database, there is no database there, or
+     *     it is open (a server still running)
+     */
+    public static Compaction compact(String url, String user, String password) {
+        Path file = h2File(url).orElseThrow(() -> new StoreException(
+                "compaction works on an H2 file database (jdbc:h2:file:PATH), not " + url));
+        if (!Files.isRegularFile(file)) {
+            throw new StoreException("there is no database at " + file + " (database.url " + url + ")");
+        }
+        long before = size(file);
+        try (var c = DriverManager.getConnection(sets(url, "IFEXISTS") ? url : url + ";IFEXISTS=TRUE", user, password);
+                Statement s = c.createStatement()) {
+            s.execute("shutdown compact");
+        } catch (SQLException e) {
+            String why = e.getErrorCode() == ErrorCode.DATABASE_ALREADY_OPEN_1
+                    ? "it is open in another process; stop the server first" : e.getMessage();
+            throw new StoreException("cannot compact " + file + ": " + why, e);
+        }
+        return new Compaction(file, before, size(file));
+    }
+
+    /** The file of an H2 file database URL ({@code jdbc:h2:file:PATH} or {@code jdbc:h2:PATH}), if it is one. */
+    static Optional<Path> h2File(String url) {
+        if (!url.startsWith("jdbc:h2:")) {
+            return Optional.empty();
+        }
+        String path = url.substring("jdbc:h2:".length());
+        int settings = path.indexOf(';');
+        path = settings < 0 ? path : path.substring(0, settings);
+        if (path.startsWith("file:")) {
+            path = path.substring("file:".length());
+        } else if (path.matches("[A-Za-z]{2,}:.*")) {
+            return Optional.empty(); // mem:, tcp://, zip: and H2's other stores (a letter and a colon start a Windows path)
+        }
+        if (path.startsWith("~")) {
+            path = System.getProperty("user.home") + path.substring(1);
+        }
+        return path.isEmpty() ? Optional.empty() : Optional.of(Path.of(path + ".mv.db").toAbsolutePath().normalize());
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new StoreException("cannot read the size of " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Whether an H2 URL sets {@code setting} ({@code ;NAME=value}, in any case). */
