@@ -1,0 +1,2 @@
+import java.sql.*;
+public class Q { public static void main(String[] a) throws Exception { try (Connection c = DriverManager.getConnection(a[0], "sa", "")) { for (int i = 1; i < a.length; i++) try (ResultSet r = c.createStatement().executeQuery(a[i])) { int n = r.getMetaData().getColumnCount(); while (r.next()) { StringBuilder b = new StringBuilder(); for (int k = 1; k <= n; k++) b.append(r.getString(k)).append(" | "); System.out.println(b); } } } } }
