@@ -1,10 +1,8 @@
 package io.graft.server.cli;
 
-import io.graft.core.GraftException;
 import io.graft.server.http.RunStore;
 import io.graft.server.http.ServerSettings;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,11 +13,7 @@ final class CompactCommand {
     private CompactCommand() {}
 
     static int execute(Arguments args, PrintStream out) {
-        if (!args.positionals().isEmpty()) {
-            throw new GraftException("compact takes no FILE arguments, got " + args.positionals());
-        }
-        Path home = Path.of(System.getProperty("graft.home", ".")).toAbsolutePath();
-        ServerSettings settings = ServerSettings.load(args.option("config").map(Path::of), System.getenv(), home);
+        ServerSettings settings = ServeCommand.settings("compact", args, ServeCommand.home());
         long start = System.nanoTime();
         RunStore.Compaction done = RunStore.compact(settings.databaseUrl(), "sa", "");
         out.printf(Locale.ROOT, "graft: compacted %s from %s to %s in %.1f s%n", done.file(), size(done.bytesBefore()),

@@ -16,11 +16,8 @@ final class ServeCommand {
     private ServeCommand() {}
 
     static int execute(Arguments args, PrintStream out) {
-        if (!args.positionals().isEmpty()) {
-            throw new GraftException("serve takes no FILE arguments, got " + args.positionals());
-        }
-        Path home = Path.of(System.getProperty("graft.home", ".")).toAbsolutePath();
-        ServerSettings settings = ServerSettings.load(args.option("config").map(Path::of), System.getenv(), home);
+        Path home = home();
+        ServerSettings settings = settings("serve", args, home);
         Optional<String> port = args.option("port");
         if (port.isPresent()) {
             settings = settings.withPort(port(port.get()));
@@ -40,6 +37,19 @@ final class ServeCommand {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The Graft home: where relative settings resolve. */
+    static Path home() {
+        return Path.of(System.getProperty("graft.home", ".")).toAbsolutePath();
+    }
+
+    /** The server's settings, as {@code command} (which takes no FILE arguments) was given them: --config and GRAFT_*. */
+    static ServerSettings settings(String command, Arguments args, Path home) {
+        if (!args.positionals().isEmpty()) {
+            throw new GraftException(command + " takes no FILE arguments, got " + args.positionals());
+        }
+        return ServerSettings.load(args.option("config").map(Path::of), System.getenv(), home);
     }
 
     private static int port(String text) {

@@ -102,6 +102,9 @@ class StoreCompactionTest {
         assertTrue(Files.notExists(Path.of(missing + ".mv.db")), "no empty database is created");
         e = assertThrows(StoreException.class, () -> RunStore.compact("jdbc:h2:mem:runs", "sa", ""));
         assertEquals("compaction works on an H2 file database (jdbc:h2:file:PATH), not jdbc:h2:mem:runs", e.getMessage());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(1, Main.run(List.of("compact", "graft.mv.db"), System.out, new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertEquals("graft compact: compact takes no FILE arguments, got [graft.mv.db]", err.toString(StandardCharsets.UTF_8).strip());
     }
 
     @Test
