@@ -72,6 +72,11 @@ public final class GraftServer implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "{0} runs were in progress when the server last stopped; marked INTERRUPTED",
                     interrupted);
         }
+        settings.runRetention().ifPresent(keep -> {
+            store.deleteRunsAfter(keep, clock);
+            LOG.log(System.Logger.Level.INFO, "runs are deleted {0} after they end (runs.retention)",
+                    ServerSettings.text(keep));
+        });
         this.catalog = new AgentCatalog(graft, settings.agentsDir());
         catalog.loadAll();
         if (graft.pythonPool().isPresent()) {
@@ -113,7 +118,12 @@ public final class GraftServer implements AutoCloseable {
 
     /** Starts a server; relative paths in the settings resolve against {@code home}. */
     public static GraftServer start(ServerSettings settings, Path home) {
-        return new GraftServer(settings, home, Clock.systemUTC());
+        return start(settings, home, Clock.systemUTC());
+    }
+
+    /** As {@link #start(ServerSettings, Path)}, with the clock that dates runs (tests set it back). */
+    static GraftServer start(ServerSettings settings, Path home, Clock clock) {
+        return new GraftServer(settings, home, clock);
     }
 
     private void routing(HttpRouting.Builder r, ApiKeys keys, Errors errors) {

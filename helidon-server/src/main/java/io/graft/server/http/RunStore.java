@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -30,6 +32,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.h2.api.ErrorCode;
@@ -75,6 +78,9 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     private final long deferralNanos;
     /** Stores the held-back starts that have waited the deferral: one task, every quarter of it. */
     private final ScheduledExecutorService deferredStarts;
+    /** Deletes old runs when a retention is set ({@link #deleteRunsAfter}); its own thread, so starts are never late. */
+    private @Nullable ScheduledExecutorService retention;
+    private final AtomicLong deletedRuns = new AtomicLong();
     private volatile boolean closed;
 
     /** How long a waited run's start is held back to be stored with its end (see {@link #insertRunLater}). */
@@ -371,6 +377,73 @@ public final class RunStore implements AutoCloseable, MeterBinder {
         if (deferred.remove(id) == null) {
             writer.write("delete run " + id, s -> s.update("delete from runs where id = ?", id));
         }
+    }
+
+    /** How often a retention sweep looks for runs to delete. */
+    static final Duration RETENTION_SWEEP = Duration.ofSeconds(10);
+    /** Runs deleted per transaction: each batch is one write among the runs' own on the one writer. */
+    static final int DELETE_BATCH = 256;
+
+    /**
+     * From now on deletes, every {@link #RETENTION_SWEEP}, each run that ended more than {@code keep}
+     * ago (see {@link #deleteRunsEndedBefore}).
+     */
+    public synchronized void deleteRunsAfter(Duration keep, Clock clock) {
+        if (retention != null || closed) {
+            throw new IllegalStateException("the run store already deletes old runs, or is closed");
+        }
+        retention = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("graft-store-retention").factory());
+        retention.scheduleWithFixedDelay(() -> {
+            try {
+                deleteRunsEndedBefore(clock.instant().minus(keep));
+            } catch (RuntimeException e) { // the next sweep tries again
+                LOG.log(System.Logger.Level.WARNING, "deleting runs older than " + keep + " failed: " + e.getMessage(), e);
+            }
+        }, 0, RETENTION_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Deletes the runs that ended before {@code cutoff}, with their event chunks, oldest first and
+     * {@link #DELETE_BATCH} per transaction; answers how many. Runs in progress stay. So do the
+     * runs' usage rows (the tenant's accounting, which {@link #usage} still sums) and their thread
+     * messages (a thread's conversation outlives its runs).
+     */
+    public long deleteRunsEndedBefore(Instant cutoff) {
+        long total = 0;
+        int batch;
+        do {
+            batch = writer.write("delete runs that ended before " + cutoff, s -> deleteBatch(s, cutoff));
+            deletedRuns.addAndGet(batch);
+            total += batch;
+        } while (batch == DELETE_BATCH && !closed);
+        return total;
+    }
+
+    /**
+     * One batch of {@link #deleteRunsEndedBefore}. Run ids begin with their creation time
+     * ({@link RunService#newId}), so the primary key lists runs oldest first: the batch reads only
+     * keys below the first id of {@code cutoff} (a run ends after it starts), and only the rows it
+     * deletes, plus any run in progress among them.
+     */
+    private static int deleteBatch(StoreSession s, Instant cutoff) throws SQLException {
+        List<String> ids = s.query("select id from runs where id < ? and finished_at < ? order by id fetch first "
+                + DELETE_BATCH + " rows only", rs -> rs.getString(1), firstIdAt(cutoff), ts(cutoff));
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        String first = ids.getFirst();
+        String last = ids.getLast();
+        // The runs in [first, last] that ended before the cutoff are exactly those selected.
+        int deleted = s.update("delete from runs where id between ? and ? and finished_at < ?", first, last, ts(cutoff));
+        s.update("""
+                delete from run_event_chunks c where c.run_id between ? and ?
+                  and not exists (select 1 from runs r where r.id = c.run_id)""", first, last);
+        return deleted;
+    }
+
+    /** The lowest run id {@link RunService#newId} can give at {@code at}: every run created earlier sorts below it. */
+    static String firstIdAt(Instant at) {
+        return new UUID(at.toEpochMilli() << 16, 0).toString();
     }
 
     public void finishRun(StoredRun run, String status, Instant at, String resultJson) {
@@ -724,6 +797,8 @@ public final class RunStore implements AutoCloseable, MeterBinder {
                 .description("Transactions the run store committed; each holds one or more writes").register(registry);
         Gauge.builder("graft.store.queued", writer, GroupCommit::queued)
                 .description("Writes waiting for the run store's next transaction").register(registry);
+        FunctionCounter.builder("graft.store.runs.deleted", deletedRuns, AtomicLong::get)
+                .description("Runs deleted because they ended longer ago than runs.retention").register(registry);
     }
 
     /**
@@ -734,8 +809,16 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     public void close() {
         closed = true;
         deferredStarts.shutdownNow();
+        synchronized (this) {
+            if (retention != null) {
+                retention.shutdown(); // a sweep in progress stops after its batch (it checks closed)
+            }
+        }
         try {
             deferredStarts.awaitTermination(5, TimeUnit.SECONDS); // a sweep in progress queues its writes first
+            if (retention != null) {
+                retention.awaitTermination(30, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

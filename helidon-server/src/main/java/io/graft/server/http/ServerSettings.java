@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Everything {@code graft serve} can be told: read from a YAML file, then overridden by
@@ -35,11 +36,12 @@ import java.util.Optional;
  * @param accessLog where the access log goes: {@code stdout}, {@code off} or a file (appended to)
  * @param pythonFiles what Python agent code may do with the host's files
  * @param pythonReadable directories Python agent code may read besides the venv and the scripts' own directories
+ * @param runRetention how long after its end a run is deleted; empty: runs are kept
  */
 public record ServerSettings(String host, int port, Path agentsDir, boolean watch, String model, String databaseUrl,
         int maxInFlight, long maxBodyBytes, Duration retryAfter, Duration maxTimeout, int pythonPoolSize,
         Duration pythonWarmUp, String pythonWarmUpModel, List<ApiKeys.Key> apiKeys, boolean memoryEnabled, Path memoryDir,
-        String accessLog, PythonSettings.FileAccess pythonFiles, List<Path> pythonReadable) {
+        String accessLog, PythonSettings.FileAccess pythonFiles, List<Path> pythonReadable, Optional<Duration> runRetention) {
 
     public ServerSettings {
         apiKeys = List.copyOf(apiKeys);
@@ -98,6 +100,7 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
                 : g.get("python.readable").asList(String.class).orElse(List.of());
         List<Path> readable = readableNames.stream().map(String::strip).filter(d -> !d.isEmpty())
                 .map(d -> home.resolve(d).toAbsolutePath().normalize()).toList();
+        Optional<Duration> retention = r.retention("runs.retention", "GRAFT_RUN_RETENTION");
         List<ApiKeys.Key> keys = new ArrayList<>();
         for (Config k : g.get("auth.keys").asNodeList().orElse(List.of())) {
             keys.add(key(k.get("tenant").asString().orElse(""), k.get("sha256").asString().orElse(""),
@@ -116,7 +119,7 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
         }
         return new ServerSettings(host, port, agents, watch, model, db, inFlight, body, Duration.ofSeconds(retry),
                 Duration.ofSeconds(maxTimeout), pool, Duration.ofSeconds(warmUp), warmUpModel, keys, memory, memoryDir, accessLog,
-                files, readable);
+                files, readable, retention);
     }
 
     private static ApiKeys.Key key(String tenant, String sha256, boolean admin, String where) {
@@ -133,7 +136,15 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
     public ServerSettings withPort(int port) {
         return new ServerSettings(host, port, agentsDir, watch, model, databaseUrl, maxInFlight, maxBodyBytes, retryAfter,
                 maxTimeout, pythonPoolSize, pythonWarmUp, pythonWarmUpModel, apiKeys, memoryEnabled, memoryDir, accessLog,
-                pythonFiles, pythonReadable);
+                pythonFiles, pythonReadable, runRetention);
+    }
+
+    private static final Pattern RETENTION = Pattern.compile("(\\d{1,9})([smhd])");
+
+    /** {@code d} as {@link Reader#retention} reads it: 30d, 12h, 90m or 45s. */
+    public static String text(Duration d) {
+        long s = d.toSeconds();
+        return s % 86_400 == 0 ? s / 86_400 + "d" : s % 3600 == 0 ? s / 3600 + "h" : s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 
     /** Looks a setting up in the environment first, then in the file. */
@@ -171,6 +182,34 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
                 case "false", "no", "0" -> false;
                 default -> throw new GraftException(where(key, var) + " must be true or false, was '" + text + "'");
             };
+        }
+
+        /**
+         * {@code off}, or a whole number of seconds, minutes, hours or days ({@code 90s}, {@code 30m},
+         * {@code 12h}, {@code 30d}) of at least a minute: shorter would delete runs their clients
+         * may still be reading.
+         */
+        Optional<Duration> retention(String key, String var) {
+            String text = string(key, var, "off").strip().toLowerCase(Locale.ROOT);
+            if (text.equals("off")) {
+                return Optional.empty();
+            }
+            var m = RETENTION.matcher(text);
+            if (!m.matches()) {
+                throw new GraftException(where(key, var) + " must be off or a whole number followed by s, m, h or d"
+                        + " (30d, 12h), was '" + text + "'");
+            }
+            long n = Long.parseLong(m.group(1));
+            Duration d = switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+            if (d.compareTo(Duration.ofMinutes(1)) < 0) {
+                throw new GraftException(where(key, var) + " must be at least 1m, was '" + text + "'");
+            }
+            return Optional.of(d);
         }
 
         String where(String key, String var) {

@@ -29,7 +29,11 @@ class LauncherIT {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "graft did not finish");
-        return new Outcome(p.exitValue(), out, java.nio.file.Files.readString(err));
+        try {
+            return new Outcome(p.exitValue(), out, java.nio.file.Files.readString(err));
+        } finally {
+            java.nio.file.Files.delete(err);
+        }
     }
 
     @Test

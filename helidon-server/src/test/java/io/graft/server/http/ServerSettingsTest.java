@@ -116,4 +116,25 @@ class ServerSettingsTest {
                 () -> ServerSettings.load(Optional.of(home.resolve("none.yaml")), Map.of(), home));
         assertTrue(missing.getMessage().endsWith("none.yaml does not exist"));
     }
+
+    @Test
+    void runsAreKeptUnlessARetentionOfAtLeastAMinuteIsSet() throws Exception {
+        assertEquals(Optional.empty(), ServerSettings.load(Optional.empty(), Map.of(), home).runRetention());
+        assertEquals(Optional.empty(),
+                ServerSettings.load(Optional.empty(), Map.of("GRAFT_RUN_RETENTION", "off"), home).runRetention());
+        Path file = home.resolve("retention.yaml");
+        Files.writeString(file, "graft:\n  runs:\n    retention: 30d\n");
+        assertEquals(Optional.of(Duration.ofDays(30)), ServerSettings.load(Optional.of(file), Map.of(), home).runRetention());
+        assertEquals(Optional.of(Duration.ofSeconds(90)),
+                ServerSettings.load(Optional.of(file), Map.of("GRAFT_RUN_RETENTION", "90S"), home).runRetention());
+        assertEquals(List.of("30d", "12h", "90m", "90s"), List.of(Duration.ofDays(30), Duration.ofHours(12),
+                Duration.ofMinutes(90), Duration.ofSeconds(90)).stream().map(ServerSettings::text).toList());
+        var unit = assertThrows(GraftException.class,
+                () -> ServerSettings.load(Optional.empty(), Map.of("GRAFT_RUN_RETENTION", "30 days"), home));
+        assertEquals("GRAFT_RUN_RETENTION must be off or a whole number followed by s, m, h or d (30d, 12h), was '30 days'",
+                unit.getMessage());
+        Files.writeString(file, "graft:\n  runs:\n    retention: 10s\n");
+        var shortOne = assertThrows(GraftException.class, () -> ServerSettings.load(Optional.of(file), Map.of(), home));
+        assertEquals("graft.runs.retention must be at least 1m, was '10s'", shortOne.getMessage());
+    }
 }

@@ -55,6 +55,12 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(Path dir, java.util.function.UnaryOperator<ServerSettings> tweak, Map<String, String> env) {
+        this(dir, tweak, env, java.time.Clock.systemUTC());
+    }
+
+    /** A server whose runs are dated by {@code clock}. */
+    TestServer(Path dir, java.util.function.UnaryOperator<ServerSettings> tweak, Map<String, String> env,
+            java.time.Clock clock) {
         this.dir = dir;
         this.agents = dir.resolve("agents");
         try {
@@ -75,7 +81,7 @@ final class TestServer implements AutoCloseable {
                 "GRAFT_ACCESS_LOG", dir.resolve("access.log").toString()));
         vars.putAll(env);
         this.settings = tweak.apply(ServerSettings.load(Optional.empty(), vars, ROOT));
-        this.server = GraftServer.start(settings, ROOT);
+        this.server = GraftServer.start(settings, ROOT, clock);
         server.graft().runtime().register(new GateAgent(gate));
         server.graft().runtime().register(new HistoryAgent());
     }
