@@ -384,7 +384,7 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     /** How often a retention sweep looks for runs to delete. */
     static final Duration RETENTION_SWEEP = Duration.ofSeconds(10);
     /** Runs deleted per transaction: each batch is one write among the runs' own on the one writer. */
-    static final int DELETE_BATCH = 256;
+    static final int DELETE_BATCH = 128;
 
     /**
      * From now on deletes, every {@link #RETENTION_SWEEP}, each run that ended more than {@code keep}
@@ -426,14 +426,14 @@ public final class RunStore implements AutoCloseable, MeterBinder {
      * Live bytes that {@link #rewriteSparseChunks} moves per deleted run. The usage rows kept after
      * their runs pin the chunks H2 wrote them in: in H2 alone, with runs and usage like the
      * server's and the oldest runs deleted, the file grew 7 KB per run without rewriting and 0.4 KB
-     * (the usage rows themselves) with 4 MB rewritten per 2,000 runs deleted
+     * (the usage rows themselves) with 1 MB rewritten per 2,000 runs deleted
      * (results/retention-20261207T1850Z).
      */
     static final int REWRITE_BYTES_PER_DELETED_RUN = 512;
 
     /**
      * Has H2 copy the live pages of up to {@code bytes} of its oldest, sparsest chunks into the
-     * next commit, a few MB per write, so that those chunks die and their space is written again.
+     * next commit, {@link #REWRITE_STEP} per write, so that those chunks die and their space is written again.
      * H2 does that in a background thread only when it delays its writes, which Graft's
      * {@code WRITE_DELAY=0} turns off (see {@link #withDefaults}). Nothing for a database that is
      * not an H2 file.
@@ -441,7 +441,7 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     private void rewriteSparseChunks(long bytes) {
         long left = bytes;
         while (left > 0 && !closed) {
-            int step = (int) Math.min(left, 4 << 20);
+            int step = (int) Math.min(left, REWRITE_STEP);
             if (!writer.write("rewrite sparse chunks", s -> rewriteSparseChunks(s.connection(), step))) {
                 return;
             }
@@ -458,28 +458,30 @@ public final class RunStore implements AutoCloseable, MeterBinder {
         return session.getDatabase().getStore().getMvStore().compact(SPARSE_FILL_PERCENT, bytes);
     }
 
+    /**
+     * Bytes H2 rewrites per write. H2 looks at every chunk at each step, so smaller steps cost more
+     * in all, but a step holds the writer: 4 MB took up to 500 ms under load, 256 KB up to 26 ms.
+     */
+    private static final int REWRITE_STEP = 256 << 10;
+
     /** Chunks at most this full (live bytes in percent) are rewritten, oldest and sparsest first. */
     private static final int SPARSE_FILL_PERCENT = 50;
 
     /**
      * One batch of {@link #deleteRunsEndedBefore}. Run ids begin with their creation time
      * ({@link RunService#newId}), so the primary key lists runs oldest first: the batch reads only
-     * keys below the first id of {@code cutoff} (a run ends after it starts), and only the rows it
-     * deletes, plus any run in progress among them.
+     * keys below the first id of {@code cutoff} (a run ends after it starts), and each of those
+     * rows once, the rows it deletes plus any run in progress among them. A select of the ids
+     * first read every row twice, and was 58% of the sweep's time on the writer.
      */
     private static int deleteBatch(StoreSession s, Instant cutoff) throws SQLException {
-        List<String> ids = s.query("select id from runs where id < ? and finished_at < ? order by id fetch first "
-                + DELETE_BATCH + " rows only", rs -> rs.getString(1), firstIdAt(cutoff), ts(cutoff));
-        if (ids.isEmpty()) {
-            return 0;
-        }
-        String first = ids.getFirst();
-        String last = ids.getLast();
-        // The runs in [first, last] that ended before the cutoff are exactly those selected.
-        int deleted = s.update("delete from runs where id between ? and ? and finished_at < ?", first, last, ts(cutoff));
+        String bound = firstIdAt(cutoff);
+        int deleted = s.update("delete from runs where id < ? and finished_at < ? fetch first " + DELETE_BATCH + " rows only",
+                bound, ts(cutoff));
+        // Below the bound, the chunks left are those of the runs just deleted and of the few kept.
         s.update("""
-                delete from run_event_chunks c where c.run_id between ? and ?
-                  and not exists (select 1 from runs r where r.id = c.run_id)""", first, last);
+                delete from run_event_chunks c where c.run_id < ?
+                  and not exists (select 1 from runs r where r.id = c.run_id)""", bound);
         return deleted;
     }
 
