@@ -10,9 +10,9 @@ CP="$ROOT/helidon-server/target/classes:$(cat "$ROOT/helidon-server/target/class
 GRAFT_RUN_RETENTION="$RET" GRAFT_AGENTS_DIR="$WORK/agents" GRAFT_DATABASE_URL="jdbc:h2:file:$WORK/db" GRAFT_MAX_IN_FLIGHT=100000 \
   GRAFT_AGENTS_WATCH=false GRAFT_MEMORY_DIR="$WORK/memory" GRAFT_ACCESS_LOG=off \
   GRAFT_MODEL="scripted:$ROOT/examples/native_react/scripted.json" \
-  "$JAVA_HOME/bin/java" -Xmx1g -Dgraft.home="$ROOT" -cp "$CP" io.graft.server.cli.Main serve --port "$PORT" > "$WORK/server.log" 2>&1 &
+  "$JAVA_HOME/bin/java" -Xmx1g ${SERIES_JAVA_OPTS:-} -Dgraft.home="$ROOT" -cp "$CP" io.graft.server.cli.Main serve --port "$PORT" > "$WORK/server.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; cp "$WORK/server.log" "/tmp/s21/load/server-$RET.log"; rm -rf "$WORK"' EXIT
 until curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null; do sleep 0.5; done
 cat > "$WORK/post.lua" <<'LUA'
 wrk.method = "POST"
