@@ -120,6 +120,11 @@ public final class RunService {
         return new UUID(msb, random.getLeastSignificantBits()).toString();
     }
 
+    /** The lowest id {@link #newId} can give at {@code at}: every run created earlier sorts below it. */
+    static String firstIdAt(Instant at) {
+        return new UUID(at.toEpochMilli() << 16, 0).toString();
+    }
+
     /** The run as stored, or as it is now while it is in progress (its start may not be stored yet). */
     public Optional<StoredRun> find(String tenant, String id) {
         Live state = live.get(id);

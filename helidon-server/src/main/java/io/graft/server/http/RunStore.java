@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -476,7 +475,7 @@ public final class RunStore implements AutoCloseable, MeterBinder {
      * first read every row twice, and was 57% of the deletion's samples on the writer.
      */
     private static int deleteBatch(StoreSession s, Instant cutoff) throws SQLException {
-        String bound = firstIdAt(cutoff);
+        String bound = RunService.firstIdAt(cutoff);
         int deleted = s.update("delete from runs where id < ? and finished_at < ? fetch first " + DELETE_BATCH + " rows only",
                 bound, ts(cutoff));
         // Below the bound, the chunks left are those of the runs just deleted and of the few kept.
@@ -484,11 +483,6 @@ public final class RunStore implements AutoCloseable, MeterBinder {
                 delete from run_event_chunks c where c.run_id < ?
                   and not exists (select 1 from runs r where r.id = c.run_id)""", bound);
         return deleted;
-    }
-
-    /** The lowest run id {@link RunService#newId} can give at {@code at}: every run created earlier sorts below it. */
-    static String firstIdAt(Instant at) {
-        return new UUID(at.toEpochMilli() << 16, 0).toString();
     }
 
     public void finishRun(StoredRun run, String status, Instant at, String resultJson) {

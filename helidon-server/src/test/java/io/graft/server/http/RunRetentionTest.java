@@ -140,7 +140,7 @@ class RunRetentionTest {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int i = 0; i < 1000; i++) {
             Instant at = Instant.ofEpochMilli(random.nextLong(0, 1L << 47));
-            String first = RunStore.firstIdAt(at);
+            String first = RunService.firstIdAt(at);
             assertTrue(RunService.newId(at.minusMillis(1)).compareTo(first) < 0, at::toString);
             assertTrue(RunService.newId(at).compareTo(first) > 0, at::toString);
         }
