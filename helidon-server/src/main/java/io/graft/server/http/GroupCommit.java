@@ -31,6 +31,27 @@ final class GroupCommit implements AutoCloseable {
         T apply(StoreSession s) throws SQLException;
     }
 
+    /**
+     * What a transaction's writes gather to be written once per transaction (such as sums over
+     * them): {@link #begin} starts each transaction, {@link #beforeCommit} ends one that goes on to commit.
+     */
+    interface Gathering {
+        /** A transaction starts: forget what an earlier one gathered (it committed or rolled back). */
+        void begin();
+
+        /** Writes what this transaction's writes gathered, in the transaction. */
+        void beforeCommit(StoreSession s) throws SQLException;
+    }
+
+    /** A gathering that gathers nothing. */
+    static final Gathering NOTHING = new Gathering() {
+        @Override
+        public void begin() {}
+
+        @Override
+        public void beforeCommit(StoreSession s) {}
+    };
+
     private record Pending<T>(String what, Write<T> write, CompletableFuture<T> done) {
         @SuppressWarnings("unchecked")
         void complete(@Nullable Object result) {
@@ -39,6 +60,7 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private final StoreSession session;
+    private final Gathering gathering;
     private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final ReentrantLock accepting = new ReentrantLock();
     private final Thread thread;
@@ -47,7 +69,13 @@ final class GroupCommit implements AutoCloseable {
     private boolean closed;
 
     GroupCommit(StoreSession session) throws SQLException {
+        this(session, NOTHING);
+    }
+
+    /** A writer whose transactions end with {@code gathering}'s writes. */
+    GroupCommit(StoreSession session, Gathering gathering) throws SQLException {
         this.session = session;
+        this.gathering = gathering;
         session.connection().setAutoCommit(false);
         this.thread = Thread.ofPlatform().daemon().name("graft-store-writer").start(this::loop);
     }
@@ -138,9 +166,11 @@ final class GroupCommit implements AutoCloseable {
         Connection c = session.connection();
         Object[] results = new Object[group.size()];
         try {
+            gathering.begin();
             for (int i = 0; i < group.size(); i++) {
                 results[i] = group.get(i).write.apply(session);
             }
+            gathering.beforeCommit(session);
             c.commit();
         } catch (SQLException | RuntimeException e) {
             rollback(c);

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -42,10 +43,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Runs, their events, threads and audit records in a relational database through plain JDBC.
  *
- * <p>A run is one row of {@code runs}, plus one of {@code run_usage} per provider it called: its
- * last events (all of a short run's) and its result are columns of that row, and the row is its own
- * {@code run.start} audit record. Each further row (an audit row, an event chunk) put one more tree
- * that H2 writes again at every commit on the store's one writer, which bounds the server's throughput.
+ * <p>A run is one row of {@code runs}: its last events (all of a short run's) and its result are
+ * columns of that row, and the row is its own {@code run.start} audit record. What its model calls
+ * used is added to the tenant's sums per minute, agent and provider ({@code usage_minutes}, see
+ * {@link UsageByMinute}) in the transaction that stores its end. Each further row (an audit row,
+ * an event chunk, a usage row) put one more tree that H2 writes again at every commit on the
+ * store's one writer, which bounds the server's throughput.
  *
  * <p>H2 in file mode is embedded (nothing to install or start), survives restarts, and speaks
  * standard SQL over JDBC, so a server database can replace it by changing the URL. Every tenant's
@@ -72,6 +75,8 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     private final String user;
     private final String password;
     private final GroupCommit writer;
+    /** The usage of the runs ending in the writer's current transaction; only the writer uses it. */
+    private final UsageByMinute usageSums = new UsageByMinute();
     private final LinkedBlockingQueue<StoreSession> idleReaders = new LinkedBlockingQueue<>();
     private final Semaphore readers = new Semaphore(READERS);
     /** Waited runs' starts held back by {@link #insertRunLater}, by run id. */
@@ -110,7 +115,7 @@ public final class RunStore implements AutoCloseable, MeterBinder {
 
     /** How a tenant's usage is summed: over everything, or per agent, provider or UTC day. */
     public enum UsageGroup {
-        TOTAL(""), AGENT("agent"), PROVIDER("provider"), DAY("cast(cast(finished_at as date) as varchar)");
+        TOTAL(""), AGENT("agent"), PROVIDER("provider"), DAY("cast(cast(starts_at as date) as varchar)");
 
         private final String column;
 
@@ -136,7 +141,7 @@ public final class RunStore implements AutoCloseable, MeterBinder {
         try {
             session = new StoreSession(jdbcUrl, user, password);
             createTables(session);
-            this.writer = new GroupCommit(session);
+            this.writer = new GroupCommit(session, usageSums);
         } catch (SQLException e) {
             if (session != null) {
                 session.close();
@@ -267,15 +272,17 @@ public final class RunStore implements AutoCloseable, MeterBinder {
                       events varchar, events_utf8 varbinary, primary key (run_id, first_seq))""");
             s.execute("alter table run_event_chunks add column if not exists events_utf8 varbinary");
             s.execute("alter table run_event_chunks alter column events set null");
-            // One row per provider per finished run: the tenant's token and cost accounting. No primary
-            // key: a run's usage is written once, in its end's transaction, one row per provider, and
-            // the index a key needs was one more tree for every commit to rewrite.
+            // The tenant's token and cost accounting: the runs that ended in a minute, summed per agent and
+            // provider (see UsageByMinute). runs counts each run once, under the provider that sorts
+            // first among those it called; provider_runs counts it under each.
             s.execute("""
-                    create table if not exists run_usage (
-                      run_id varchar(64) not null, provider varchar(200) not null, tenant varchar(200) not null,
-                      agent varchar(200) not null, finished_at timestamp(6) with time zone not null, calls int not null,
-                      input_tokens bigint not null, output_tokens bigint not null, cost_usd double precision not null)""");
-            s.execute("create index if not exists run_usage_by_tenant on run_usage(tenant, finished_at)");
+                    create table if not exists usage_minutes (
+                      tenant varchar(200) not null, starts_at timestamp(0) with time zone not null,
+                      agent varchar(200) not null, provider varchar(200) not null, runs bigint not null,
+                      provider_runs bigint not null, calls bigint not null, input_tokens bigint not null,
+                      output_tokens bigint not null, cost_usd double precision not null,
+                      primary key (tenant, starts_at, agent, provider))""");
+            migrateRunUsage(session);
             s.execute("""
                     create table if not exists threads (
                       tenant varchar(200) not null, id varchar(200) not null, created_at timestamp(6) with time zone not null,
@@ -293,6 +300,42 @@ public final class RunStore implements AutoCloseable, MeterBinder {
             // Earlier versions wrote a run.start row per run and indexed audit by target to take it back.
             // Runs are their own run.start records now (see auditRecords); the old rows stay, unlisted.
             s.execute("drop index if exists audit_by_target");
+        }
+    }
+
+    /**
+     * Adds the usage rows of earlier versions (one per run and provider, in {@code run_usage}) to
+     * {@code usage_minutes} and drops them. The sums are added and the rows deleted in one
+     * transaction, so a crash before the drop leaves an empty table to drop on the next start.
+     */
+    private static void migrateRunUsage(StoreSession session) throws SQLException {
+        var c = session.connection();
+        try (Statement s = c.createStatement()) {
+            if (!session.query("select 1 from information_schema.tables where upper(table_name) = 'RUN_USAGE' and table_schema = current_schema",
+                    rs -> true).isEmpty()) {
+                long started = System.nanoTime();
+                c.setAutoCommit(false);
+                try {
+                    int sums = s.executeUpdate("""
+                            insert into usage_minutes(tenant, starts_at, agent, provider, runs, provider_runs, calls,
+                              input_tokens, output_tokens, cost_usd)
+                            select tenant, starts_at, agent, provider, sum(case when provider = first_provider then 1 else 0 end),
+                              count(*), sum(calls), sum(input_tokens), sum(output_tokens), sum(cost_usd)
+                            from (select u.*, cast(date_trunc('minute', finished_at) as timestamp(0) with time zone) starts_at,
+                                    min(provider) over (partition by run_id) first_provider from run_usage u)
+                            group by tenant, starts_at, agent, provider""");
+                    int rows = s.executeUpdate("delete from run_usage");
+                    c.commit();
+                    LOG.log(System.Logger.Level.INFO, "summed " + rows + " usage rows of earlier versions into " + sums
+                            + " per-minute sums in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+                } catch (SQLException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+                s.execute("drop table run_usage");
+            }
         }
     }
 
@@ -519,7 +562,7 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     }
 
     /** Inserts the run ended if its start was {@code held} back, else updates its stored row; then its usage and exchange. */
-    private static @Nullable Void finish(StoreSession s, StoredRun run, boolean held, String status, Instant at,
+    private @Nullable Void finish(StoreSession s, StoredRun run, boolean held, String status, Instant at,
             byte[] result, @Nullable EventChunk last, List<ProviderUse> usage, List<ThreadMessage> exchange) throws SQLException {
         if (held) {
             insertRow(s, new StoredRun(run.id(), run.tenant(), run.agent(), run.framework(), status, run.thread(), run.input(),
@@ -528,27 +571,36 @@ public final class RunStore implements AutoCloseable, MeterBinder {
                 ts(at), result, last == null ? null : last.utf8(), run.id()) != 1) {
             throw new SQLException("run " + run.id() + " is not in the store (its start was not stored)");
         }
-        for (ProviderUse u : usage) {
-            s.update("""
-                    insert into run_usage(run_id, provider, tenant, agent, finished_at, calls, input_tokens, output_tokens,
-                      cost_usd) values (?,?,?,?,?,?,?,?,?)""", run.id(), u.provider(), run.tenant(), run.agent(), ts(at),
-                    u.calls(), u.inputTokens(), u.outputTokens(), u.costUsd());
-        }
+        usageSums.add(run.tenant(), run.agent(), at, usage);
         if (!exchange.isEmpty()) {
             appendMessages(s, run.tenant(), run.thread(), exchange);
         }
         return null;
     }
 
-    /** The tenant's usage of runs that finished in [from, to), summed per group, ordered by the group's key. */
+    /** The start of the minute holding {@code t}: where {@link #usage} starts counting for a range from {@code t}. */
+    public static Instant minuteStart(Instant t) {
+        return t.truncatedTo(ChronoUnit.MINUTES);
+    }
+
+    /** The end of the minute holding the instant before {@code t}: where {@link #usage} stops counting for a range to {@code t}. */
+    public static Instant minuteEnd(Instant t) {
+        return minuteStart(t.minusNanos(1)).plus(Duration.ofMinutes(1));
+    }
+
+    /**
+     * The tenant's usage of the runs that finished in the whole minutes from {@link #minuteStart}
+     * of {@code from} to {@link #minuteEnd} of {@code to}, summed per group, ordered by the group's key.
+     */
     public List<Usage> usage(String tenant, Instant from, Instant to, UsageGroup group) {
         String key = group == UsageGroup.TOTAL ? "''" : group.column;
         String groupBy = group == UsageGroup.TOTAL ? "" : " group by " + group.column + " order by 1";
-        return query("select " + key + ", count(distinct run_id), coalesce(sum(calls), 0), coalesce(sum(input_tokens), 0),"
-                + " coalesce(sum(output_tokens), 0), coalesce(sum(cost_usd), 0) from run_usage"
-                + " where tenant = ? and finished_at >= ? and finished_at < ?" + groupBy,
+        String runs = group == UsageGroup.PROVIDER ? "provider_runs" : "runs";
+        return query("select " + key + ", coalesce(sum(" + runs + "), 0), coalesce(sum(calls), 0), coalesce(sum(input_tokens), 0),"
+                + " coalesce(sum(output_tokens), 0), coalesce(sum(cost_usd), 0) from usage_minutes"
+                + " where tenant = ? and starts_at >= ? and starts_at < ?" + groupBy,
                 rs -> new Usage(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getDouble(6)),
-                tenant, ts(from), ts(to));
+                tenant, ts(minuteStart(from)), ts(minuteEnd(to)));
     }
 
     /** Stores events of a run in progress in one transaction. */

@@ -20,6 +20,8 @@ import java.util.Optional;
 /**
  * {@code GET /v1/usage}: the caller's tenant's model calls, tokens and cost over a time range,
  * in total and per agent, provider or day. Summed from the run store, so it survives restarts.
+ * The store keeps usage per minute, so a range is widened to whole minutes, and the answer's
+ * {@code from} and {@code to} are the widened range.
  */
 final class UsageApi implements Http.Resource {
     private static final List<String> GROUPS = Arrays.stream(UsageGroup.values())
@@ -50,6 +52,9 @@ final class UsageApi implements Http.Resource {
         if (!by.isEmpty() && !GROUPS.contains(by)) {
             throw ApiException.badField("by", "query parameter 'by' must be one of " + GROUPS + ", was '" + by + "'");
         }
+        // Usage is kept per minute: the answer counts the minutes the range touches, and says so.
+        from = RunStore.minuteStart(from);
+        to = RunStore.minuteEnd(to);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("tenant", caller.tenant());
         body.put("from", from.toString());

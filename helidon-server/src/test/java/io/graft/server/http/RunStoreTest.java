@@ -308,4 +308,83 @@ class RunStoreTest {
             assertEquals(Optional.empty(), store.run("t", run.id()));
         }
     }
+
+    @Test
+    void usageIsSummedPerMinuteAndEachRunCountsOnceInTotalAndOnceUnderEachProvider() {
+        try (RunStore store = new RunStore("jdbc:h2:mem:usage-sums;DB_CLOSE_DELAY=-1", "sa", "")) {
+            var both = List.of(new ProviderUse("b", 1, 10, 1, 0.5), new ProviderUse("a", 2, 20, 2, 0.25));
+            end(store, "r1", "calc", T0.plusSeconds(10), both);
+            end(store, "r2", "calc", T0.plusSeconds(70), List.of(new ProviderUse("a", 1, 5, 5, 0.125)));
+            end(store, "r3", "search", T0.plusSeconds(20), List.of(new ProviderUse("b", 3, 1, 1, 0.0)));
+            end(store, "r4", "search", T0.plusSeconds(30), List.of()); // called no model: not counted
+
+            assertEquals(List.of(" 3 7 36 9 0.875"), usage(store, T0, T0.plusSeconds(120), UsageGroup.TOTAL));
+            assertEquals(List.of("a 2 3 25 7 0.375", "b 2 4 11 2 0.5"), usage(store, T0, T0.plusSeconds(120), UsageGroup.PROVIDER));
+            assertEquals(List.of("calc 2 4 35 8 0.875", "search 1 3 1 1 0.0"),
+                    usage(store, T0, T0.plusSeconds(120), UsageGroup.AGENT));
+            assertEquals(List.of("2026-11-23 3 7 36 9 0.875"), usage(store, T0, T0.plusSeconds(120), UsageGroup.DAY));
+            // A range counts whole minutes: [16:00:30, 16:00:40) is the minute 16:00, which holds r1 and r3.
+            assertEquals(List.of(" 2 6 31 4 0.75"), usage(store, T0.plusSeconds(30), T0.plusSeconds(40), UsageGroup.TOTAL));
+            assertEquals(List.of(" 1 1 5 5 0.125"), usage(store, T0.plusSeconds(60), T0.plusSeconds(61), UsageGroup.TOTAL));
+            assertEquals(List.of(" 0 0 0 0 0.0"), usage(store, T0.plusSeconds(120), T0.plusSeconds(180), UsageGroup.TOTAL));
+        }
+    }
+
+    @Test
+    void runsEndingInOneCommitAreSummedOnceEvenWhenTheirGroupFailsAndIsRetriedRunByRun() {
+        try (RunStore store = new RunStore("jdbc:h2:mem:usage-retried;DB_CLOSE_DELAY=-1", "sa", "")) {
+            var ends = new java.util.ArrayList<java.util.concurrent.CompletableFuture<Void>>();
+            for (int i = 0; i < 200; i++) {
+                StoredRun run = running("ok" + i, "calc");
+                store.insertRun(run);
+                // Every tenth end is of a run whose start was never stored: it fails, and with it the group it is in.
+                StoredRun ending = i % 10 == 9 ? running("missing" + i, "calc") : run;
+                ends.add(store.finishRunLater(ending, null, "COMPLETED", T0.plusMillis(i), "{}", List.of(), USAGE, List.of()));
+            }
+            long failed = ends.stream().filter(e -> e.handle((ok, error) -> error != null).join()).count();
+            assertEquals(20, failed);
+            assertEquals(List.of(" 180 360 5400 1260 0.0"), usage(store, T0, T0.plusSeconds(60), UsageGroup.TOTAL));
+        }
+    }
+
+    @Test
+    void theUsageRowsOfEarlierVersionsBecomePerMinuteSumsAndTheirTableGoes() throws Exception {
+        String url = "jdbc:h2:mem:earlier-usage;DB_CLOSE_DELAY=-1";
+        try (var c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement()) {
+            s.execute("""
+                    create table run_usage (
+                      run_id varchar(64) not null, provider varchar(200) not null, tenant varchar(200) not null,
+                      agent varchar(200) not null, finished_at timestamp(6) with time zone not null, calls int not null,
+                      input_tokens bigint not null, output_tokens bigint not null, cost_usd double precision not null)""");
+            s.execute("""
+                    insert into run_usage values
+                      ('r1', 'b', 't', 'calc', timestamp with time zone '2026-11-23 16:00:10+00', 1, 10, 1, 0.5),
+                      ('r1', 'a', 't', 'calc', timestamp with time zone '2026-11-23 16:00:10+00', 2, 20, 2, 0.25),
+                      ('r2', 'a', 't', 'calc', timestamp with time zone '2026-11-23 16:01:10+00', 1, 5, 5, 0.125),
+                      ('r3', 'b', 't', 'search', timestamp with time zone '2026-11-23 16:00:20+00', 3, 1, 1, 0.0),
+                      ('r9', 'a', 'other', 'calc', timestamp with time zone '2026-11-23 16:00:20+00', 1, 1, 1, 0.0)""");
+        }
+        try (RunStore store = new RunStore(url, "sa", "")) {
+            assertEquals(List.of("a 2 3 25 7 0.375", "b 2 4 11 2 0.5"), usage(store, T0, T0.plusSeconds(120), UsageGroup.PROVIDER));
+            assertEquals(List.of(" 2 6 31 4 0.75"), usage(store, T0.plusSeconds(30), T0.plusSeconds(40), UsageGroup.TOTAL));
+            end(store, "r4", "calc", T0.plusSeconds(15), USAGE); // added to the migrated minute's sums
+            assertEquals(List.of("calc 2 5 60 10 0.75", "search 1 3 1 1 0.0"), usage(store, T0, T0.plusSeconds(60), UsageGroup.AGENT));
+        }
+        try (var c = DriverManager.getConnection(url, "sa", ""); Statement s = c.createStatement();
+                var rs = s.executeQuery("select count(*) from information_schema.tables where table_name = 'RUN_USAGE'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1));
+        }
+    }
+
+    private static void end(RunStore store, String id, String agent, Instant at, List<ProviderUse> usage) {
+        StoredRun run = running(id, agent);
+        store.finishRun(run, store.insertRunLater(run), "COMPLETED", at, "{}", List.of(), usage);
+    }
+
+    /** Each group of the usage as "key runs calls input output cost". */
+    private static List<String> usage(RunStore store, Instant from, Instant to, UsageGroup group) {
+        return store.usage("t", from, to, group).stream().map(u -> u.key() + " " + u.runs() + " " + u.calls() + " "
+                + u.inputTokens() + " " + u.outputTokens() + " " + u.costUsd()).toList();
+    }
 }

@@ -67,6 +67,9 @@ class UsageApiTest {
 
                 Map<String, Object> before = t.get("/v1/usage?to=2020-01-01T00:00:00Z").json();
                 assertUsage(0, 0, before.get("total"));
+                // Usage is kept per minute: the range widens to the minutes it touches, and the answer says so.
+                Map<String, Object> widened = t.get("/v1/usage?from=2020-01-01T00:00:30Z&to=2020-01-01T00:01:30Z").json();
+                assertEquals(List.of("2020-01-01T00:00:00Z", "2020-01-01T00:02:00Z"), List.of(widened.get("from"), widened.get("to")));
             }
         }
     }
