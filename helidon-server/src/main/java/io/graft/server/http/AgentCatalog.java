@@ -51,6 +51,8 @@ public final class AgentCatalog implements AutoCloseable {
     private final Set<Path> refused = new LinkedHashSet<>();
     private @Nullable WatchService watcher;
     private @Nullable Thread watchThread;
+    /** Told of each change the watch made (not of uploads and deletes over the API, which their handlers audit). */
+    private final java.util.function.Consumer<Change> listener;
 
     /** A definition that did not load: where, and why. */
     public record Problem(String file, Optional<Integer> line, String message) {}
@@ -70,8 +72,14 @@ public final class AgentCatalog implements AutoCloseable {
     }
 
     public AgentCatalog(Graft graft, Path dir) {
+        this(graft, dir, change -> {});
+    }
+
+    /** A catalog whose directory watch tells {@code listener} what each edit of the directory changed. */
+    public AgentCatalog(Graft graft, Path dir, java.util.function.Consumer<Change> listener) {
         this.graft = graft;
         this.dir = dir.toAbsolutePath().normalize();
+        this.listener = listener;
     }
 
     public Path dir() {
@@ -224,8 +232,7 @@ public final class AgentCatalog implements AutoCloseable {
         Path target = dir.resolve(name + kind.suffix);
         Optional<Path> owner = fileOf(name);
         if (owner.isPresent() && !owner.get().equals(target)) {
-            throw new ApiException(409, "Agent defined elsewhere", "agent '" + name + "' is defined by " + owner.get()
-                    + "; change that file, or delete the agent first", Map.of("file", owner.get().toString()));
+            throw definedElsewhere(name, owner.get());
         }
         Path staging = dir.resolve(STAGING).resolve(name + kind.suffix);
         try {
@@ -247,16 +254,26 @@ public final class AgentCatalog implements AutoCloseable {
                         target.getFileName() + " defines " + names + " but not '" + name + "'",
                         Map.of("file", target.getFileName().toString()));
             }
+            // Every name the script defines, not only the one uploaded: a file that also declared
+            // another file's agent was stored, refused on reload, and took that name at the next start.
+            for (Agent agent : agents) {
+                Optional<Path> other = fileOf(agent.name());
+                if (other.isPresent() && !other.get().equals(target)) {
+                    throw definedElsewhere(agent.name(), other.get());
+                }
+            }
+            byte[] previous = Files.isRegularFile(target) ? Files.readAllBytes(target) : null;
             Files.move(staging, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             // Loaded again from its real path, so the descriptor's source names the file that serves.
             if (!reload(target)) {
                 Problem p = problems.get(target);
-                throw new ApiException(422, "Agent definition does not load", p == null ? "cannot load " + target : p.message(),
-                        Map.of("file", target.getFileName().toString()));
+                restore(target, previous);
+                throw new ApiException(422, "Agent definition does not load", p == null ? "cannot load " + target.getFileName()
+                        : p.message(), Map.of("file", target.getFileName().toString()));
             }
             return graft.runtime().find(name).orElseThrow().descriptor();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot store " + target, e);
+            throw unwritable("cannot store " + dir.relativize(target), target, e);
         } finally {
             try {
                 Files.deleteIfExists(staging);
@@ -264,6 +281,36 @@ public final class AgentCatalog implements AutoCloseable {
                 // a left-over staging file is overwritten by the next upload
             }
         }
+    }
+
+    /** The server's own failure (a full disk, a read-only directory), not the caller's: a 500 that says what failed. */
+    private ApiException unwritable(String what, Path file, IOException e) {
+        LOG.log(System.Logger.Level.ERROR, what, e);
+        return new ApiException(500, "Agents directory unavailable", what + ": " + e, Map.of("file", dir.relativize(file).toString()));
+    }
+
+    private ApiException definedElsewhere(String agent, Path owner) {
+        String file = dir.relativize(owner).toString();
+        return new ApiException(409, "Agent defined elsewhere", "agent '" + agent + "' is defined by " + file
+                + "; change that file, or delete the agent first", Map.of("file", file));
+    }
+
+    /**
+     * Puts back what {@code target} held before an upload that did not load ({@code previous}, or
+     * no file), so the directory again holds what serves, and a restart loads the same agents.
+     */
+    private void restore(Path target, byte @Nullable [] previous) throws IOException {
+        if (previous == null) {
+            Files.deleteIfExists(target);
+            remove(target);
+            return;
+        }
+        Path back = dir.resolve(STAGING).resolve(target.getFileName() + ".previous");
+        Files.write(back, previous);
+        Files.move(back, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        problems.remove(target);
+        refused.remove(target);
+        reload(target); // the same content as the loaded version: nothing is loaded again
     }
 
     /**
@@ -278,13 +325,14 @@ public final class AgentCatalog implements AutoCloseable {
         }
         Loaded loaded = files.get(file.get());
         if (loaded.agents().size() > 1) {
-            throw new ApiException(409, "Agent shares its file", file.get() + " also defines " + loaded.agents()
-                    + "; delete or change the file instead", Map.of("file", file.get().toString()));
+            String rel = dir.relativize(file.get()).toString();
+            throw new ApiException(409, "Agent shares its file", rel + " also defines " + loaded.agents()
+                    + "; delete or change the file instead", Map.of("file", rel));
         }
         try {
             Files.deleteIfExists(file.get());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + file.get(), e);
+            throw unwritable("cannot delete " + dir.relativize(file.get()), file.get(), e);
         }
         remove(file.get());
         return true;
@@ -321,42 +369,101 @@ public final class AgentCatalog implements AutoCloseable {
                 StandardWatchEventKinds.ENTRY_DELETE);
     }
 
+    /**
+     * Handles each change on its own: one that fails (a subdirectory deleted as it was registered,
+     * a file that cannot be read) is logged and the watch goes on, so reloading never stops for the
+     * rest of the server's life.
+     */
     private void watchLoop(WatchService ws) {
-        try {
-            while (true) {
-                WatchKey key = ws.take();
-                Path base = (Path) key.watchable();
-                for (WatchEvent<?> event : key.pollEvents()) {
-                    if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-                        synchronized (this) {
-                            definitions().forEach(this::reload);
-                        }
-                        continue;
-                    }
-                    Path p = base.resolve((Path) event.context());
-                    if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && base.equals(dir) && Files.isDirectory(p)
-                            && !p.getFileName().toString().startsWith(".")) {
-                        register(ws, p);
-                        for (String n : List.of("agent.py", "agent.json")) {
-                            if (Files.isRegularFile(p.resolve(n))) {
-                                reload(p.resolve(n));
-                            }
-                        }
-                    } else if (isDefinition(p)) {
-                        if (event.kind() == StandardWatchEventKinds.ENTRY_DELETE) {
-                            remove(p);
-                        } else {
-                            reload(p);
-                        }
-                    }
-                }
-                key.reset();
+        while (true) {
+            WatchKey key;
+            try {
+                key = ws.take();
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                return; // closed: the server is stopping
             }
-        } catch (InterruptedException | ClosedWatchServiceException e) {
-            // closed: the server is stopping
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "agents directory watch stopped", e);
+            Path base = (Path) key.watchable();
+            for (WatchEvent<?> event : key.pollEvents()) {
+                List<Change> changes;
+                try {
+                    changes = onEvent(ws, base, event);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "agents directory: cannot handle a change in " + base
+                            + "; watching goes on", e);
+                    continue;
+                }
+                try {
+                    changes.forEach(listener);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "agents directory: cannot record " + changes + "; watching goes on", e);
+                }
+            }
+            key.reset();
         }
+    }
+
+    private synchronized List<Change> onEvent(WatchService ws, Path base, WatchEvent<?> event) throws IOException {
+        Map<Path, Loaded> before = new LinkedHashMap<>(files);
+        if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+            rescan();
+            return changes(before);
+        }
+        Path p = base.resolve((Path) event.context());
+        boolean top = base.equals(dir) && !p.getFileName().toString().startsWith(".");
+        if (top && event.kind() == StandardWatchEventKinds.ENTRY_CREATE && Files.isDirectory(p)) {
+            register(ws, p);
+            for (String n : List.of("agent.py", "agent.json")) {
+                if (Files.isRegularFile(p.resolve(n))) {
+                    reload(p.resolve(n));
+                }
+            }
+        } else if (isDefinition(p)) {
+            if (event.kind() == StandardWatchEventKinds.ENTRY_DELETE) {
+                remove(p);
+            } else {
+                reload(p);
+            }
+        } else if (top && event.kind() == StandardWatchEventKinds.ENTRY_DELETE) {
+            // A subdirectory deleted or moved away: its definitions went with it.
+            for (Path file : List.copyOf(files.keySet())) {
+                if (file.getParent().equals(p)) {
+                    remove(file);
+                }
+            }
+        }
+        return changes(before);
+    }
+
+    /** Loads the directory again from scratch after the watch lost events: what vanished stops serving. */
+    private void rescan() {
+        List<Path> present = definitions();
+        for (Path file : List.copyOf(files.keySet())) {
+            if (!present.contains(file)) {
+                remove(file);
+            }
+        }
+        present.forEach(this::reload);
+    }
+
+    /** What an edit of the directory changed, for the audit: each file whose agents were loaded, replaced or removed. */
+    public record Change(String action, String file, List<String> agents) {}
+
+    private List<Change> changes(Map<Path, Loaded> before) {
+        List<Change> out = new ArrayList<>();
+        before.forEach((file, was) -> {
+            Loaded now = files.get(file);
+            if (now == null) {
+                out.add(new Change("agent.remove", dir.relativize(file).toString(), was.agents()));
+            } else if (!now.hash().equals(was.hash())) {
+                out.add(new Change("agent.reload", dir.relativize(file).toString(), now.agents()));
+            }
+        });
+        files.forEach((file, now) -> {
+            if (!before.containsKey(file)) {
+                out.add(new Change("agent.load", dir.relativize(file).toString(), now.agents()));
+            }
+        });
+        return out;
     }
 
     private static String hash(byte[] bytes) {

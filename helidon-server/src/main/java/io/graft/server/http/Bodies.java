@@ -2,6 +2,7 @@ package io.graft.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -21,9 +22,11 @@ import java.util.Set;
 
 /** Reads request bodies within the size limit and checks JSON fields one by one, naming the field that is wrong. */
 final class Bodies {
-    // Duplicate keys are refused rather than silently resolved to the last one.
+    // Duplicate keys are refused rather than silently resolved to the last one, and so is anything
+    // after the object (`{...} ]`, two objects): Jackson would otherwise read the first value and stop.
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private final long maxBytes;

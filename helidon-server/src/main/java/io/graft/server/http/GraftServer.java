@@ -77,7 +77,9 @@ public final class GraftServer implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "runs are deleted {0} after they end (runs.retention)",
                     ServerSettings.text(keep));
         });
-        this.catalog = new AgentCatalog(graft, settings.agentsDir());
+        // Edits of the directory are audited as the system's; uploads and deletes, by the admin who made them (AgentsApi).
+        this.catalog = new AgentCatalog(graft, settings.agentsDir(), change -> store.audit(clock.instant(), RunStore.SYSTEM_TENANT,
+                change.action(), String.join(",", change.agents()), change.file()));
         catalog.loadAll();
         if (graft.pythonPool().isPresent()) {
             graft.python().warmUp(warmUpModel(settings, runtime.model(), home), settings.pythonWarmUp());

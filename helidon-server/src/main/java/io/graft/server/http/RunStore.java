@@ -789,15 +789,22 @@ public final class RunStore implements AutoCloseable, MeterBinder {
     }
 
     /**
-     * Audit records, newest first: the audit table's, and each run as its {@code run.start} record
-     * (at its creation, detail its agent; these have no {@code id}). Rows of the table's own
-     * {@code run.start} records, written by earlier versions, duplicate their runs and are skipped.
+     * The tenant of audit records no caller made: edits of the agents directory, seen by its watch.
+     * Agents serve every tenant, so every tenant's audit lists these records too.
+     */
+    public static final String SYSTEM_TENANT = "system";
+
+    /**
+     * Audit records, newest first: the audit table's (the tenant's and the {@link #SYSTEM_TENANT}'s),
+     * and each run as its {@code run.start} record (at its creation, detail its agent; these have no
+     * {@code id}). Rows of the table's own {@code run.start} records, written by earlier versions,
+     * duplicate their runs and are skipped.
      */
     public List<Map<String, Object>> auditRecords(String tenant, int limit) {
         List<Map<String, Object>> recorded = query("""
-                select id, at, tenant, action, target, detail from audit where tenant = ? and action <> 'run.start'
+                select id, at, tenant, action, target, detail from audit where tenant in (?, ?) and action <> 'run.start'
                 order by id desc limit ?""", rs -> auditRecord(rs.getLong(1), rs.getObject(2, OffsetDateTime.class),
-                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)), tenant, limit);
+                rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)), tenant, SYSTEM_TENANT, limit);
         List<Map<String, Object>> runs = query("select created_at, tenant, id, agent from runs where tenant = ?"
                 + " order by created_at desc, id desc limit ?", rs -> auditRecord(null, rs.getObject(1, OffsetDateTime.class), rs.getString(2),
                 "run.start", rs.getString(3), rs.getString(4)), tenant, limit);

@@ -124,8 +124,9 @@ final class RunsApi implements Http.Resource {
         }
         if (seconds.isPresent()) {
             double s = seconds.get();
-            if (!(s > 0) || s > maxTimeout.toSeconds()) {
-                throw ApiException.badField("timeout_seconds", "field 'timeout_seconds' must be above 0 and at most "
+            // At least a millisecond: a smaller value rounded to no time at all, refused later without the field's name.
+            if (!(s >= 0.001) || s > maxTimeout.toSeconds()) {
+                throw ApiException.badField("timeout_seconds", "field 'timeout_seconds' must be at least 0.001 and at most "
                         + maxTimeout.toSeconds() + ", was " + s);
             }
             return Duration.ofNanos((long) (s * 1e9));

@@ -141,4 +141,33 @@ class AgentsApiTest {
         assertEquals(Map.of("action", "agent.create", "target", "adder"),
                 Map.of("action", records.get(1).get("action"), "target", records.get(1).get("target")));
     }
+
+    @Test
+    void editsOfTheDirectoryAreAuditedAsTheSystemsAndADeletedSubdirectoryStopsServing() throws Exception {
+        Path sub = t.agents.resolve("adder_dir");
+        Files.createDirectories(sub);
+        Files.writeString(sub.resolve("agent.json"), ADDER);
+        TestServer.await(() -> t.get("/v1/agents/adder").status() == 200);
+        Files.writeString(sub.resolve("agent.json"), ADDER.replace("adds", "adds again"));
+        TestServer.await(() -> "adds again".equals(t.get("/v1/agents/adder").json().get("description")));
+        Files.delete(sub.resolve("agent.json"));
+        Files.delete(sub);
+        TestServer.await(() -> t.get("/v1/agents/adder").status() == 404);
+        TestServer.await(() -> t.get("/v1/audit").list("records").stream().anyMatch(r -> "agent.remove".equals(r.get("action"))));
+        var edits = t.get("/v1/audit").list("records").stream().filter(r -> "system".equals(r.get("tenant")))
+                .map(r -> r.get("action") + " " + r.get("target") + " " + r.get("detail")).toList();
+        assertEquals(java.util.List.of("agent.remove adder adder_dir/agent.json", "agent.reload adder adder_dir/agent.json",
+                "agent.load adder adder_dir/agent.json"), edits);
+    }
+
+    @Test
+    void aSubdirectoryMovedOutOfTheDirectoryTakesItsAgentsWithIt() throws Exception {
+        Path sub = t.agents.resolve("adder_dir");
+        Files.createDirectories(sub);
+        Files.writeString(sub.resolve("agent.json"), ADDER);
+        TestServer.await(() -> t.get("/v1/agents/adder").status() == 200);
+        Files.move(sub, dir.resolve("elsewhere"));
+        TestServer.await(() -> t.get("/v1/agents/adder").status() == 404);
+        assertEquals(200, t.get("/v1/agents/calculator-native").status());
+    }
 }

@@ -46,6 +46,22 @@ class BadInputTest {
     }
 
     @Test
+    void textAfterTheObjectIsMalformedJsonAndStartsNoRun() {
+        int before = runCount();
+        for (String body : List.of("{\"agent\": \"history\"} ]]", "{\"agent\": \"history\"}{\"x\":", "{\"agent\": \"history\"} 7")) {
+            var p = problem(t.post("/v1/runs", body), 400);
+            assertEquals("Malformed JSON", p.get("title"), body);
+            assertEquals(1, p.get("line"), body);
+        }
+        assertEquals(before, runCount());
+    }
+
+    @SuppressWarnings("unchecked")
+    private int runCount() {
+        return ((List<Object>) t.get("/v1/runs?limit=100").json().get("runs")).size();
+    }
+
+    @Test
     void eachWrongFieldIsNamed() {
         assertEquals("agent", problem(t.post("/v1/runs", "{\"input\": \"x\"}"), 400).get("field"));
         assertEquals("agent", problem(t.post("/v1/runs", "{\"agent\": 7}"), 400).get("field"));
@@ -53,6 +69,8 @@ class BadInputTest {
         assertEquals("wait", problem(t.post("/v1/runs", "{\"agent\": \"history\", \"wait\": \"yes\"}"), 400).get("field"));
         assertEquals("timeout_seconds",
                 problem(t.post("/v1/runs", "{\"agent\": \"history\", \"timeout_seconds\": -1}"), 400).get("field"));
+        assertEquals("timeout_seconds",
+                problem(t.post("/v1/runs", "{\"agent\": \"history\", \"timeout_seconds\": 1e-10}"), 400).get("field"));
         assertEquals("deadline", problem(t.post("/v1/runs", "{\"agent\": \"history\", \"deadline\": \"soon\"}"), 400).get("field"));
         assertEquals("metadata.k",
                 problem(t.post("/v1/runs", "{\"agent\": \"history\", \"metadata\": {\"k\": 1}}"), 400).get("field"));

@@ -120,6 +120,43 @@ class PythonServerIT {
                 List.of("autogen-review-team", "autogen")), steps);
     }
 
+    @Test
+    void anUploadedScriptThatDoesNotLoadNamesItsLineAndLeavesTheDirectoryAsItWas() throws Exception {
+        var broken = t.put("/v1/agents/broken", "text/x-python", """
+                import graft
+
+
+                @graft.agent(name="broken")
+                def broken(task):
+                    return task["input"] +
+                """);
+        assertEquals(422, broken.status(), broken.body());
+        assertTrue(broken.contentType().startsWith("application/problem+json"), broken.contentType());
+        assertEquals("broken.py", broken.json().get("file"), broken.body());
+        assertEquals(6, broken.json().get("line"), broken.body());
+        assertFalse(Files.exists(t.agents.resolve("broken.py")));
+
+        // A script that also declares another file's agent would take that name at the next start: refused before it is stored.
+        var twin = t.put("/v1/agents/twin", "text/x-python", """
+                import graft
+
+
+                @graft.agent(name="twin")
+                def twin(task):
+                    return "twin"
+
+
+                @graft.agent(name="calculator-native")
+                def impostor(task):
+                    return "not a calculator"
+                """);
+        assertEquals(409, twin.status(), twin.body());
+        assertEquals("native_react/agent.json", twin.json().get("file"), twin.body());
+        assertFalse(Files.exists(t.agents.resolve("twin.py")));
+        assertEquals(404, t.get("/v1/agents/twin").status());
+        assertEquals("native", t.get("/v1/agents/calculator-native").json().get("framework"));
+    }
+
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> paths = Files.walk(from)) {
             for (Path p : paths.toList()) {

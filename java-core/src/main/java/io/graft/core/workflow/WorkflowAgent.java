@@ -60,7 +60,25 @@ public final class WorkflowAgent implements Agent {
 
     @Override
     public AgentResult execute(AgentTask task, RunContext run) {
-        Steps steps = new Steps(run);
+        return execute(task, run, List.of());
+    }
+
+    /**
+     * Runs this workflow as a step of the workflows in {@code callers}, outermost first. Definitions
+     * refuse a cycle among the workflows registered then ({@link WorkflowDefinitions#define}), but a
+     * workflow replaced later can close one; this check stops such a run at its first repeated
+     * workflow instead of letting it nest until the stack or the deadline ends it.
+     */
+    AgentResult execute(AgentTask task, RunContext run, List<String> callers) {
+        if (callers.contains(descriptor.name())) {
+            List<String> path = new ArrayList<>(callers.subList(callers.indexOf(descriptor.name()), callers.size()));
+            path.add(descriptor.name());
+            throw new AgentFailedException(new AgentError("WorkflowCycle", "workflow '" + descriptor.name()
+                    + "' calls itself through " + String.join(" -> ", path), ""));
+        }
+        List<String> path = new ArrayList<>(callers);
+        path.add(descriptor.name());
+        Steps steps = new Steps(run, List.copyOf(path));
         return switch (workflow) {
             case Workflow.Pipeline p -> pipeline(p, task, steps);
             case Workflow.Parallel p -> parallel(p, task, steps);
@@ -178,10 +196,13 @@ public final class WorkflowAgent implements Agent {
     /** Runs steps in child contexts that report into the workflow's run. */
     private final class Steps {
         private final RunContext parent;
+        /** The workflows this one runs inside, outermost first, ending with this one. */
+        private final List<String> path;
         private final AtomicInteger count = new AtomicInteger();
 
-        Steps(RunContext parent) {
+        Steps(RunContext parent, List<String> path) {
             this.parent = parent;
+            this.path = path;
         }
 
         AgentResult run(String agentName, String input, List<ChatMessage> history) {
@@ -205,7 +226,7 @@ public final class WorkflowAgent implements Agent {
             parent.onCancel(() -> context.cancel(parent.stoppedAs().orElse(RunStatus.CANCELLED)));
             AgentResult result;
             try {
-                result = agent.execute(child, context);
+                result = agent instanceof WorkflowAgent inner ? inner.execute(child, context, path) : agent.execute(child, context);
             } catch (RunCancelledException e) {
                 parent.checkActive(); // reports the workflow's own deadline or cancellation, if that is why
                 throw e;

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,10 +102,42 @@ public final class WorkflowDefinitions {
         if (workflow.agents().contains(name)) {
             throw new AgentDefinitionException(source, "workflow '" + name + "' must not call itself");
         }
+        List<String> cycle = cycle(name, workflow, runtime, new ArrayList<>(List.of(name)));
+        if (!cycle.isEmpty()) {
+            throw new AgentDefinitionException(source, "workflow '" + name + "' would call itself through "
+                    + String.join(" -> ", cycle) + "; a workflow may call other workflows, but never back to itself");
+        }
         String description = raw.containsKey("description") ? string(raw, "description", source)
                 : pattern + " workflow of " + String.join(", ", workflow.agents());
         return new WorkflowAgent(new AgentDescriptor(name, Framework.NATIVE, description, source,
                 AgentDescriptor.textInputSchema()), workflow, runtime, clock);
+    }
+
+    /**
+     * The path by which {@code workflow} (named {@code name}) reaches itself through the workflows
+     * registered now, such as {@code [a, b, a]}; empty when it does not. {@code path} is the walk so
+     * far. Agents not registered yet are not followed: a run checks again (see WorkflowAgent).
+     */
+    private static List<String> cycle(String name, Workflow workflow, AgentRuntime runtime, List<String> path) {
+        for (String step : new LinkedHashSet<>(workflow.agents())) {
+            if (step.equals(name)) {
+                List<String> found = new ArrayList<>(path);
+                found.add(step);
+                return found;
+            }
+            if (path.contains(step)) {
+                continue; // a cycle among other workflows: their own runs report it
+            }
+            if (runtime.find(step).orElse(null) instanceof WorkflowAgent inner) {
+                path.add(step);
+                List<String> found = cycle(name, inner.workflow(), runtime, path);
+                if (!found.isEmpty()) {
+                    return found;
+                }
+                path.removeLast();
+            }
+        }
+        return List.of();
     }
 
     private static String string(Map<String, Object> raw, String key, String source) {

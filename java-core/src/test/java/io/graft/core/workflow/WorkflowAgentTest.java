@@ -198,4 +198,31 @@ class WorkflowAgentTest {
                 Map.of("name", "x", "pattern", "pipeline", "agents", List.of("x")), "x.json", runtime, Clock.systemUTC()));
         assertEquals("x.json: workflow 'x' must not call itself", self.getMessage());
     }
+
+    @Test
+    void aDefinitionThatWouldCloseACycleThroughOtherWorkflowsIsRefused() {
+        agent("history", t -> "h");
+        runtime.register(WorkflowDefinitions.define(Map.of("name", "wf1", "pattern", "pipeline", "agents", List.of("history")),
+                "wf1.json", runtime, Clock.systemUTC()));
+        runtime.register(WorkflowDefinitions.define(Map.of("name", "wf2", "pattern", "parallel", "agents", List.of("history", "wf1")),
+                "wf2.json", runtime, Clock.systemUTC()));
+        var e = assertThrows(AgentDefinitionException.class, () -> WorkflowDefinitions.define(
+                Map.of("name", "wf1", "pattern", "pipeline", "agents", List.of("wf2")), "wf1.json", runtime, Clock.systemUTC()));
+        assertEquals("wf1.json: workflow 'wf1' would call itself through wf1 -> wf2 -> wf1; a workflow may call other workflows,"
+                + " but never back to itself", e.getMessage());
+        assertEquals("h", runtime.run(AgentTask.of("wf2", "go")).output()); // the refused definition left wf1 as it was
+    }
+
+    @Test
+    void aCycleClosedByWorkflowsRegisteredOutOfOrderFailsTheRunAtItsFirstRepeat() {
+        // Each definition was checked when the other did not exist yet, so only the run can see the cycle.
+        runtime.register(WorkflowDefinitions.define(Map.of("name", "a", "pattern", "pipeline", "agents", List.of("b")),
+                "a.json", runtime, Clock.systemUTC()));
+        runtime.register(new WorkflowAgent(new AgentDescriptor("b", Framework.NATIVE, "", "test"),
+                new Workflow.Pipeline(List.of("a")), runtime, Clock.systemUTC()));
+        AgentResult r = runtime.run(AgentTask.of("a", "go"));
+        assertEquals(RunStatus.FAILED, r.status());
+        assertEquals("WorkflowCycle", r.error().orElseThrow().type());
+        assertEquals("workflow 'a' calls itself through a -> b -> a", r.error().orElseThrow().message());
+    }
 }
