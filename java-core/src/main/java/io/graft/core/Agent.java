@@ -17,4 +17,9 @@ public interface Agent {
     default String name() {
         return descriptor().name();
     }
+
+    /** Where this agent's runs take a place before they start (see {@link Admission}); unbounded unless it says. */
+    default Admission admission() {
+        return Admission.UNBOUNDED;
+    }
 }

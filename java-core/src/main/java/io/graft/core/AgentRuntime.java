@@ -153,13 +153,20 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
 
     /**
      * Starts a run. Throws {@link AgentNotFoundException} for an unknown agent and
-     * {@link RuntimeOverloadedException} when {@code maxInFlight} runs are already in progress.
+     * {@link RuntimeOverloadedException} when {@code maxInFlight} runs are already in progress, or the
+     * agent's {@link Admission} (its Python pool, say) has no place left.
      */
     public RunHandle submit(AgentTask task, Consumer<RunEvent> listener) {
         Agent agent = find(task.agent()).orElseThrow(() -> new AgentNotFoundException(task.agent(), agents.keySet()));
         if (!admission.tryAcquire()) {
             meters.counter("graft.runs.rejected").increment();
             throw new RuntimeOverloadedException(maxInFlight + " runs are in progress; try again later");
+        }
+        Admission place = agent.admission();
+        if (!place.tryEnter()) {
+            admission.release();
+            meters.counter("graft.runs.rejected").increment();
+            throw new RuntimeOverloadedException(place.full() + "; try again later");
         }
         AgentDescriptor descriptor = agent.descriptor();
         RunContext run = new RunContext(task, descriptor.framework().id(), model, tools, memory, clock);
@@ -174,6 +181,7 @@ public final class AgentRuntime implements AutoCloseable, MeterBinder {
         // Callers see the result only once it is counted and announced.
         CompletableFuture<AgentResult> finished = result.whenComplete((r, e) -> {
             deadlines.remove(deadline);
+            place.leave();
             admission.release();
             active.decrementAndGet();
             record(descriptor, r);

@@ -19,6 +19,11 @@ public interface FrameworkAdapter<I, O> {
 
     Health health();
 
+    /** Where runs of this framework's agents take a place before they start; unbounded unless it says. */
+    default Admission admission() {
+        return Admission.UNBOUNDED;
+    }
+
     /** The three steps in order. */
     default AgentResult run(AgentDescriptor agent, AgentTask task, RunContext run) {
         return convertResult(agent, task, execute(agent, convertTask(agent, task), run), run);
@@ -36,6 +41,11 @@ public interface FrameworkAdapter<I, O> {
             @Override
             public AgentResult execute(AgentTask task, RunContext run) {
                 return adapter.run(descriptor, task, run);
+            }
+
+            @Override
+            public Admission admission() {
+                return adapter.admission();
             }
         };
     }

@@ -149,6 +149,59 @@ class AgentRuntimeTest {
     }
 
     @Test
+    void anAgentsOwnAdmissionRefusesItsRunsWhenFullAndLeavesOtherAgentsAlone() throws Exception {
+        java.util.concurrent.Semaphore one = new java.util.concurrent.Semaphore(1);
+        Admission pool = new Admission() {
+            @Override
+            public boolean tryEnter() {
+                return one.tryAcquire();
+            }
+
+            @Override
+            public void leave() {
+                one.release();
+            }
+
+            @Override
+            public String full() {
+                return "the test pool's 1 place is taken";
+            }
+        };
+        CountDownLatch started = new CountDownLatch(1);
+        Agent slow = sleeper("pooled", started);
+        runtime.register(new Agent() {
+            @Override
+            public AgentDescriptor descriptor() {
+                return slow.descriptor();
+            }
+
+            @Override
+            public AgentResult execute(AgentTask task, RunContext run) {
+                return slow.execute(task, run);
+            }
+
+            @Override
+            public Admission admission() {
+                return pool;
+            }
+        });
+        runtime.register(new ReActAgent("calc", "", "", 3, List.of("calculator")));
+        RunHandle first = runtime.submit(AgentTask.of("pooled", "x"), e -> {});
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        RuntimeOverloadedException e = assertThrows(RuntimeOverloadedException.class,
+                () -> runtime.submit(AgentTask.of("pooled", "y"), ev -> {}));
+        assertEquals("the test pool's 1 place is taken; try again later", e.getMessage());
+        assertEquals(RunStatus.COMPLETED, runtime.run(AgentTask.of("calc", "17 * 23 + 4")).status(), "other agents still run");
+        first.cancel();
+        first.join();
+        assertEquals(1, one.availablePermits(), "the run's end gave its place back");
+        RunHandle again = runtime.submit(AgentTask.of("pooled", "z"), ev -> {});
+        again.cancel();
+        assertEquals(RunStatus.CANCELLED, again.join().status());
+        assertEquals(1, one.availablePermits());
+    }
+
+    @Test
     void unknownAgentsAreNamedWithTheKnownOnes() {
         runtime.register(new ReActAgent("calc", "", "", 3, List.of()));
         AgentNotFoundException e = assertThrows(AgentNotFoundException.class, () -> runtime.run(AgentTask.of("nope", "x")));

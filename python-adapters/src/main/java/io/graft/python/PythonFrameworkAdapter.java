@@ -1,5 +1,6 @@
 package io.graft.python;
 
+import io.graft.core.Admission;
 import io.graft.core.AgentDescriptor;
 import io.graft.core.AgentError;
 import io.graft.core.AgentFailedException;
@@ -47,6 +48,11 @@ final class PythonFrameworkAdapter implements FrameworkAdapter<String, String> {
         wire.put("history", task.history().stream().map(WireCodec::message).toList());
         wire.put("metadata", task.metadata());
         return Json.write(wire);
+    }
+
+    @Override
+    public Admission admission() {
+        return pool.admission();
     }
 
     @Override

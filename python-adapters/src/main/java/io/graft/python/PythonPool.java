@@ -1,5 +1,6 @@
 package io.graft.python;
 
+import io.graft.core.Admission;
 import io.graft.core.Health;
 import io.graft.core.RunCancelledException;
 import io.graft.core.RunContext;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -49,12 +51,35 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
     /** Whether every context has been ready at once: readiness stays up while a replacement is prepared. */
     private volatile boolean wasReady;
     private volatile boolean closed;
+    /** Places for runs: one per context and {@code queuePerContext} more each to wait (see {@link #admission}). */
+    private final Semaphore places;
+    private final int placeCount;
+    /** Runs waiting for a context now. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final Admission admission = new Admission() {
+        @Override
+        public boolean tryEnter() {
+            return places.tryAcquire();
+        }
+
+        @Override
+        public void leave() {
+            places.release();
+        }
+
+        @Override
+        public String full() {
+            return "the Python pool's " + size + " contexts and " + (placeCount - size) + " places to wait for one are all taken";
+        }
+    };
 
     /** Starts the pool: the first context synchronously (so scripts can load at once), the rest in the background. */
     public PythonPool(PythonEngine engine, ToolRegistry tools) {
         this.engine = engine;
         this.tools = tools;
         this.size = engine.settings().poolSize();
+        this.placeCount = size * (1 + engine.settings().queuePerContext());
+        this.places = new Semaphore(placeCount);
         add(create());
         for (int i = 1; i < size; i++) {
             Thread.ofVirtual().name("graft-python-warmup").start(this::addFresh);
@@ -263,7 +288,23 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
         }
     }
 
+    /**
+     * Bounds the runs of this pool's agents: as many as it has contexts run, {@code queuePerContext}
+     * per context wait, and the runtime refuses the next one before it starts. Without it, runs
+     * queued here until their deadline and held the server's admission slots meanwhile, so a
+     * backlog of Python runs got native runs refused. Workflow steps are not counted: the workflow
+     * took its own place.
+     */
+    public Admission admission() {
+        return admission;
+    }
+
     private PythonContext borrow(RunContext run) {
+        PythonContext ready = idle.poll();
+        if (ready != null) {
+            return ready;
+        }
+        waiting.incrementAndGet();
         try {
             PythonContext context = idle.poll(Math.max(0, run.remaining().toNanos()), TimeUnit.NANOSECONDS);
             if (context == null) {
@@ -274,6 +315,8 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RunCancelledException(RunStatus.CANCELLED, "interrupted while waiting for a Python context");
+        } finally {
+            waiting.decrementAndGet();
         }
     }
 
@@ -312,6 +355,9 @@ public final class PythonPool implements AutoCloseable, MeterBinder {
         registry.gauge("graft.python.pool.size", this, p -> p.size);
         registry.gauge("graft.python.pool.ready", this, PythonPool::ready);
         registry.gauge("graft.python.pool.idle", this, p -> p.idle.size());
+        registry.gauge("graft.python.pool.waiting", this, p -> p.waiting.get());
+        // Places left for runs of the pool's agents, running or waiting; at 0 the next run is refused (429).
+        registry.gauge("graft.python.pool.places", this, p -> p.places.availablePermits());
         registry.gauge("graft.python.pool.replaced", this, p -> p.replaced.get());
         // Contexts whose cancel never finished (see PythonContext#cancel): their memory is not freed.
         registry.gauge("graft.python.pool.abandoned", this, p -> p.abandoned.get());

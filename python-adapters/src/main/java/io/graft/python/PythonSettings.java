@@ -28,9 +28,13 @@ import java.util.Properties;
  *     these is never compiled (empty: everything hot is compiled)
  * @param files what Python code may do with the host's files
  * @param readable directories Python code may read besides the venv, Graft's package and the scripts' own directories
+ * @param queuePerContext runs that may wait for a context, per context; more are refused before they start
  */
 public record PythonSettings(Path venv, int poolSize, List<String> warmImports, boolean allowInterpreterOnly,
-        Duration interruptGrace, List<String> notCompiled, FileAccess files, List<Path> readable) {
+        Duration interruptGrace, List<String> notCompiled, FileAccess files, List<Path> readable, int queuePerContext) {
+
+    /** Runs that may wait for a context, per context, unless {@code graft.python.queuePerContext} says. */
+    public static final int DEFAULT_QUEUE_PER_CONTEXT = 16;
 
     /** What Python code may do with the host's files (see {@link GuestFiles}). */
     public enum FileAccess {
@@ -75,6 +79,9 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
 
     public PythonSettings {
         requirePositive(poolSize, "poolSize");
+        if (queuePerContext < 0) {
+            throw new PythonException("queuePerContext must be 0 or more, was " + queuePerContext);
+        }
         warmImports = List.copyOf(warmImports);
         notCompiled = List.copyOf(notCompiled);
         java.util.Objects.requireNonNull(files, "files");
@@ -99,7 +106,8 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
      * {@code graft.python.notCompiled} (comma-separated function names the JIT skips, {@code load-time}
      * for {@link #LOAD_TIME_FUNCTIONS}, the default; {@code none}: everything hot is compiled),
      * {@code graft.python.files} ({@code restricted}, the default, {@code audit} or {@code host}),
-     * {@code graft.python.readable} (more directories Python may read, separated by {@code :}).
+     * {@code graft.python.readable} (more directories Python may read, separated by {@code :}),
+     * {@code graft.python.queuePerContext} (default {@value #DEFAULT_QUEUE_PER_CONTEXT}).
      */
     public static PythonSettings fromSystem() {
         String venv = System.getProperty("graft.python.venv", buildProperty("venv"));
@@ -116,8 +124,9 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
         FileAccess files = FileAccess.parse(System.getProperty("graft.python.files", "restricted"));
         List<Path> readable = Arrays.stream(System.getProperty("graft.python.readable", "").split(java.io.File.pathSeparator))
                 .map(String::strip).filter(d -> !d.isEmpty()).map(Path::of).toList();
+        int queue = Integer.getInteger("graft.python.queuePerContext", DEFAULT_QUEUE_PER_CONTEXT);
         return new PythonSettings(Path.of(venv), pool, warmImportsFor(frameworks), interpreter, Duration.ofSeconds(2), notCompiled,
-                files, readable);
+                files, readable, queue);
     }
 
     private static SequencedMap<String, List<String>> warmImportTable() {
@@ -143,18 +152,26 @@ public record PythonSettings(Path venv, int poolSize, List<String> warmImports, 
     }
 
     public PythonSettings withPoolSize(int size) {
-        return new PythonSettings(venv, size, warmImports, allowInterpreterOnly, interruptGrace, notCompiled, files, readable);
+        return new PythonSettings(venv, size, warmImports, allowInterpreterOnly, interruptGrace, notCompiled, files, readable,
+                queuePerContext);
     }
 
     /** Python code may do {@code files} with the host's files, and read {@code readable} besides its usual directories. */
     public PythonSettings withFiles(FileAccess files, List<Path> readable) {
-        return new PythonSettings(venv, poolSize, warmImports, allowInterpreterOnly, interruptGrace, notCompiled, files, readable);
+        return new PythonSettings(venv, poolSize, warmImports, allowInterpreterOnly, interruptGrace, notCompiled, files, readable,
+                queuePerContext);
     }
 
     /** Contexts warm only these frameworks' modules (none: a one-shot run imports what its script needs). */
     public PythonSettings withWarmFrameworks(Collection<String> frameworks) {
         return new PythonSettings(venv, poolSize, warmImportsFor(frameworks), allowInterpreterOnly, interruptGrace, notCompiled,
-                files, readable);
+                files, readable, queuePerContext);
+    }
+
+    /** At most {@code queue} runs wait for each context; more are refused before they start. */
+    public PythonSettings withQueuePerContext(int queue) {
+        return new PythonSettings(venv, poolSize, warmImports, allowInterpreterOnly, interruptGrace, notCompiled, files, readable,
+                queue);
     }
 
     private static String buildProperty(String key) {

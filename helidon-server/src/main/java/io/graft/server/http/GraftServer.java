@@ -57,7 +57,7 @@ public final class GraftServer implements AutoCloseable {
         }
         AgentRuntime runtime = builder.build();
         this.graft = new Graft(runtime, () -> PythonSettings.fromSystem().withPoolSize(settings.pythonPoolSize())
-                .withFiles(settings.pythonFiles(), settings.pythonReadable()));
+                .withFiles(settings.pythonFiles(), settings.pythonReadable()).withQueuePerContext(settings.pythonQueuePerContext()));
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(prometheus);
         new JvmThreadMetrics().bindTo(prometheus);
@@ -138,8 +138,15 @@ public final class GraftServer implements AutoCloseable {
         r.error(Throwable.class, errors::handle);
     }
 
+    /**
+     * The API needs a key once keys are configured; so does {@code /metrics}, an admin key, because
+     * its usage meters name every tenant with its tokens and cost. Health and the OpenAPI document
+     * stay open.
+     */
     private static void authenticate(FilterChain chain, RoutingRequest req, RoutingResponse res, ApiKeys keys) {
-        if (!req.path().path().startsWith("/v1/")) {
+        String path = req.path().path();
+        boolean metrics = path.equals("/metrics") && !keys.open();
+        if (!path.startsWith("/v1/") && !metrics) {
             chain.proceed();
             return;
         }
@@ -148,6 +155,11 @@ public final class GraftServer implements AutoCloseable {
             res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer");
             Errors.send(req, res, new ApiException(401, "Unauthorized",
                     "send an API key as 'Authorization: Bearer KEY'", Map.of()));
+            return;
+        }
+        if (metrics && !principal.get().admin()) {
+            Errors.send(req, res, new ApiException(403, "Forbidden",
+                    "the metrics need an admin key: they show every tenant's usage", Map.of()));
             return;
         }
         req.context().register(principal.get());

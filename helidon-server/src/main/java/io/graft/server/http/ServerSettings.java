@@ -37,11 +37,13 @@ import java.util.regex.Pattern;
  * @param pythonFiles what Python agent code may do with the host's files
  * @param pythonReadable directories Python agent code may read besides the venv and the scripts' own directories
  * @param runRetention how long after its end a run is deleted; empty: runs are kept
+ * @param pythonQueuePerContext runs of Python agents that may wait for each GraalPy context; one more answers 429
  */
 public record ServerSettings(String host, int port, Path agentsDir, boolean watch, String model, String databaseUrl,
         int maxInFlight, long maxBodyBytes, Duration retryAfter, Duration maxTimeout, int pythonPoolSize,
         Duration pythonWarmUp, String pythonWarmUpModel, List<ApiKeys.Key> apiKeys, boolean memoryEnabled, Path memoryDir,
-        String accessLog, PythonSettings.FileAccess pythonFiles, List<Path> pythonReadable, Optional<Duration> runRetention) {
+        String accessLog, PythonSettings.FileAccess pythonFiles, List<Path> pythonReadable, Optional<Duration> runRetention,
+        int pythonQueuePerContext) {
 
     public ServerSettings {
         apiKeys = List.copyOf(apiKeys);
@@ -77,6 +79,8 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
         // one context served a LangGraph agent 3.5x faster than two: docs/performance.md).
         int pool = r.integer("python.pool-size", "GRAFT_PYTHON_POOL_SIZE",
                 Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1, 64);
+        int queue = r.integer("python.queue-per-context", "GRAFT_PYTHON_QUEUE_PER_CONTEXT",
+                PythonSettings.DEFAULT_QUEUE_PER_CONTEXT, 0, 100_000);
         long warmUp = r.integer("python.warmup-seconds", "GRAFT_PYTHON_WARMUP_SECONDS", 30, 0, 3600);
         String warmUpModel = r.string("python.warmup-model", "GRAFT_PYTHON_WARMUP_MODEL", "");
         boolean memory = r.bool("memory.enabled", "GRAFT_MEMORY_ENABLED", true);
@@ -119,7 +123,7 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
         }
         return new ServerSettings(host, port, agents, watch, model, db, inFlight, body, Duration.ofSeconds(retry),
                 Duration.ofSeconds(maxTimeout), pool, Duration.ofSeconds(warmUp), warmUpModel, keys, memory, memoryDir, accessLog,
-                files, readable, retention);
+                files, readable, retention, queue);
     }
 
     private static ApiKeys.Key key(String tenant, String sha256, boolean admin, String where) {
@@ -136,7 +140,7 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
     public ServerSettings withPort(int port) {
         return new ServerSettings(host, port, agentsDir, watch, model, databaseUrl, maxInFlight, maxBodyBytes, retryAfter,
                 maxTimeout, pythonPoolSize, pythonWarmUp, pythonWarmUpModel, apiKeys, memoryEnabled, memoryDir, accessLog,
-                pythonFiles, pythonReadable, runRetention);
+                pythonFiles, pythonReadable, runRetention, pythonQueuePerContext);
     }
 
     private static final Pattern RETENTION = Pattern.compile("(\\d{1,9})([smhd])");

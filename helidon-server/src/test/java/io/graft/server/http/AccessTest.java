@@ -41,6 +41,24 @@ class AccessTest {
             assertEquals(401, t.as("wrong").get("/v1/agents").status());
             assertEquals(200, t.as("acme-user-key").get("/v1/agents").status());
             assertEquals(200, t.as("").get("/health/live").status(), "health needs no key");
+            assertEquals(200, t.as("").get("/openapi.yaml").status(), "nor does the API's description");
+        }
+    }
+
+    @Test
+    void withKeysConfiguredTheMetricsNeedAnAdminKeyForTheyNameEveryTenant() {
+        try (TestServer t = withKeys()) {
+            assertEquals(200, t.as("globex-key").post("/v1/runs", "{\"agent\": \"history\", \"input\": \"x\", \"wait\": true}")
+                    .status());
+            var none = t.as("").get("/metrics");
+            assertEquals(401, none.status());
+            assertTrue(none.contentType().startsWith("application/problem+json"), none.contentType());
+            var user = t.as("acme-user-key").get("/metrics");
+            assertEquals(403, user.status());
+            assertEquals("the metrics need an admin key: they show every tenant's usage", user.json().get("detail"));
+            var admin = t.as("acme-admin-key").get("/metrics");
+            assertEquals(200, admin.status());
+            assertTrue(admin.body().contains("graft_runs_total"), admin.body());
         }
     }
 

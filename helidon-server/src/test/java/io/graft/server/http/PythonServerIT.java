@@ -48,6 +48,7 @@ class PythonServerIT {
         t = new TestServer(dir, s -> s, Map.of(
                 "GRAFT_MODEL", "scripted:" + dir.resolve("scripted.json"),
                 "GRAFT_PYTHON_POOL_SIZE", "1",
+                "GRAFT_PYTHON_QUEUE_PER_CONTEXT", "0",
                 "GRAFT_PYTHON_WARMUP_SECONDS", "5",
                 "GRAFT_AGENTS_WATCH", "false"));
         firstReadiness = t.get("/health/ready").json();
@@ -155,6 +156,40 @@ class PythonServerIT {
         assertFalse(Files.exists(t.agents.resolve("twin.py")));
         assertEquals(404, t.get("/v1/agents/twin").status());
         assertEquals("native", t.get("/v1/agents/calculator-native").json().get("framework"));
+    }
+
+    @Test
+    void aPythonRunThePoolHasNoPlaceForIsRefusedAtOnceAndNativeRunsGoOn() {
+        // The pool has 1 context and no place to wait (GRAFT_PYTHON_QUEUE_PER_CONTEXT=0).
+        var sleeper = t.put("/v1/agents/sleeper", "text/x-python", """
+                import time
+
+                import graft
+
+
+                @graft.agent(name="sleeper")
+                def sleeper(task):
+                    time.sleep(1.5)
+                    return "slept"
+                """);
+        assertEquals(201, sleeper.status(), sleeper.body());
+        var first = t.post("/v1/runs", "{\"agent\": \"sleeper\", \"input\": \"x\"}");
+        assertEquals(202, first.status(), first.body());
+        var second = t.post("/v1/runs", "{\"agent\": \"sleeper\", \"input\": \"y\"}");
+        assertEquals(429, second.status(), second.body());
+        assertEquals("the Python pool's 1 contexts and 0 places to wait for one are all taken; try again later",
+                second.json().get("detail"));
+        assertTrue(second.raw().headers().firstValue("Retry-After").isPresent());
+        var native_ = t.post("/v1/runs", "{\"agent\": \"calculator-native\", \"input\": \"What is 2 + 2?\", \"wait\": true}");
+        assertEquals("COMPLETED", native_.json().get("status"), native_.body());
+        String id = (String) first.json().get("id");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!"COMPLETED".equals(t.get("/v1/runs/" + id).json().get("status"))) {
+            assertTrue(System.nanoTime() < end, t.get("/v1/runs/" + id).body());
+            sleep(50);
+        }
+        var third = t.post("/v1/runs", "{\"agent\": \"sleeper\", \"input\": \"z\", \"wait\": true}");
+        assertEquals("slept", ((Map<?, ?>) third.json().get("result")).get("output"), "the first run's end gave its place back");
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
