@@ -25,7 +25,7 @@ public final class Main {
                 case "run" -> RunCommand.execute(Arguments.parse(rest, RunCommand.OPTIONS), out);
                 case "demo" -> DemoCommand.execute(Arguments.parse(rest, DemoCommand.OPTIONS), out);
                 case "info" -> InfoCommand.execute(out);
-                case "serve" -> ServeCommand.execute(Arguments.parse(rest, ServeCommand.OPTIONS), out);
+                case "serve" -> ServeCommand.execute(Arguments.parse(rest, ServeCommand.OPTIONS), out, err);
                 case "compact" -> CompactCommand.execute(Arguments.parse(rest, CompactCommand.OPTIONS), out);
                 default -> {
                     err.println("graft: unknown command '" + args.getFirst() + "'\n" + USAGE);

@@ -15,9 +15,10 @@ final class ServeCommand {
 
     private ServeCommand() {}
 
-    static int execute(Arguments args, PrintStream out) {
+    static int execute(Arguments args, PrintStream out, PrintStream err) {
         Path home = home();
         ServerSettings settings = settings("serve", args, home);
+        settings.openServerWarning().ifPresent(w -> err.println("graft serve: warning: " + w));
         Optional<String> port = args.option("port");
         if (port.isPresent()) {
             settings = settings.withPort(port(port.get()));

@@ -142,6 +142,12 @@ public final class AgentCatalog implements AutoCloseable {
         }
         try {
             List<Agent> agents = graft.define(file);
+            Optional<String> tooLong = tooLong(file, agents);
+            if (tooLong.isPresent()) {
+                problems.put(file, new Problem(file.toString(), Optional.empty(), tooLong.get()));
+                LOG.log(System.Logger.Level.WARNING, "agent definition not loaded: {0}", tooLong.get());
+                return false;
+            }
             Optional<String> taken = takenElsewhere(file, agents);
             if (taken.isPresent()) {
                 refused.add(file);
@@ -177,6 +183,19 @@ public final class AgentCatalog implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /** The longest agent name: what the run store keeps of a run's agent. */
+    static final int MAX_AGENT_NAME = 200;
+
+    /**
+     * Why {@code file} may not define {@code agents}: a name longer than the store keeps. Without
+     * this check such an agent loaded, and every one of its runs failed to be stored (503).
+     */
+    private Optional<String> tooLong(Path file, List<Agent> agents) {
+        return agents.stream().map(Agent::name).filter(n -> n.length() > MAX_AGENT_NAME).findFirst()
+                .map(n -> dir.relativize(file) + " defines an agent whose name has " + n.length() + " characters ('"
+                        + n.substring(0, 20) + "...'); an agent name has at most " + MAX_AGENT_NAME);
     }
 
     private void install(Path file, List<Agent> agents, String hash) {
@@ -252,6 +271,11 @@ public final class AgentCatalog implements AutoCloseable {
             if (!names.contains(name)) {
                 throw new ApiException(422, "Agent definition does not define the agent",
                         target.getFileName() + " defines " + names + " but not '" + name + "'",
+                        Map.of("file", target.getFileName().toString()));
+            }
+            Optional<String> tooLong = tooLong(target, agents);
+            if (tooLong.isPresent()) {
+                throw new ApiException(422, "Agent definition does not load", tooLong.get(),
                         Map.of("file", target.getFileName().toString()));
             }
             // Every name the script defines, not only the one uploaded: a file that also declared

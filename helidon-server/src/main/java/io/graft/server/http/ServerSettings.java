@@ -137,6 +137,27 @@ public record ServerSettings(String host, int port, Path agentsDir, boolean watc
         return new ApiKeys.Key(tenant, HexFormat.of().parseHex(hex), admin);
     }
 
+    /**
+     * What to tell whoever starts a server that anyone who reaches it may use as its admin: no API
+     * keys, and a host that is not loopback. Empty for a server with keys or on loopback.
+     */
+    public Optional<String> openServerWarning() {
+        if (!apiKeys.isEmpty() || loopback(host)) {
+            return Optional.empty();
+        }
+        return Optional.of("the server has no API keys and listens on " + host + ": anyone who can reach it may run agents,"
+                + " read every run and upload Python; set GRAFT_API_KEYS (docs/http-api.md#authentication-and-tenants)"
+                + " or bind it to 127.0.0.1");
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false; // the server will not bind it either, and says why
+        }
+    }
+
     public ServerSettings withPort(int port) {
         return new ServerSettings(host, port, agentsDir, watch, model, databaseUrl, maxInFlight, maxBodyBytes, retryAfter,
                 maxTimeout, pythonPoolSize, pythonWarmUp, pythonWarmUpModel, apiKeys, memoryEnabled, memoryDir, accessLog,

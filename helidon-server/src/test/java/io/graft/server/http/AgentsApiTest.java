@@ -170,4 +170,16 @@ class AgentsApiTest {
         TestServer.await(() -> t.get("/v1/agents/adder").status() == 404);
         assertEquals(200, t.get("/v1/agents/calculator-native").status());
     }
+
+    @Test
+    void anAgentNameLongerThanTheStoreKeepsIsAProblemNotAnAgentWhoseRunsAllFail() throws Exception {
+        String name = "a".repeat(250);
+        Files.writeString(t.agents.resolve("long.json"), ADDER.replace("adder", name));
+        TestServer.await(() -> !t.get("/v1/agents").list("problems").isEmpty());
+        var problem = t.get("/v1/agents").list("problems").getFirst();
+        assertEquals("long.json", problem.get("file"));
+        assertEquals("long.json defines an agent whose name has 250 characters ('aaaaaaaaaaaaaaaaaaaa...'); an agent name"
+                + " has at most 200", problem.get("message"));
+        assertEquals(404, t.get("/v1/agents/" + name).status());
+    }
 }

@@ -29,6 +29,18 @@ class ServerSettingsTest {
         assertEquals(Duration.ofSeconds(120), s.maxTimeout());
         assertTrue(s.memoryEnabled());
         assertEquals(home.resolve("data/memory"), s.memoryDir());
+        assertTrue(s.openServerWarning().isEmpty(), "an open server on loopback is the default, and fine");
+    }
+
+    @Test
+    void anOpenServerOnAnotherHostIsWarnedAboutAndOneWithKeysIsNot() {
+        var open = ServerSettings.load(Optional.empty(), Map.of("GRAFT_HOST", "0.0.0.0"), home).openServerWarning();
+        assertTrue(open.orElseThrow().startsWith("the server has no API keys and listens on 0.0.0.0: anyone who can reach it"),
+                open.toString());
+        var keyed = ServerSettings.load(Optional.empty(), Map.of("GRAFT_HOST", "0.0.0.0", "GRAFT_API_KEYS", "acme:" + "ab".repeat(32)),
+                home);
+        assertTrue(keyed.openServerWarning().isEmpty());
+        assertTrue(ServerSettings.load(Optional.empty(), Map.of("GRAFT_HOST", "localhost"), home).openServerWarning().isEmpty());
     }
 
     @Test
