@@ -235,6 +235,37 @@ class RunsApiTest {
         assertFalse(t.server.graft().pythonPool().isPresent(), "a server with only native agents never starts GraalPy");
     }
 
+    @Test
+    void aStreamResumedWhileTheRunGoesGetsTheEventsAfterTheLastOneSeenThenTheLiveOnes() throws Exception {
+        String id = (String) t.post("/v1/runs", "{\"agent\": \"gate\", \"input\": \"door\"}").json().get("id");
+        // The gate agent's message is event 2, after run_started; whether it has happened yet or not, the
+        // stream resumed after 1 gives it (replayed or live), then waits for the end.
+        java.util.concurrent.CompletableFuture<List<String[]>> resumed = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return sse(t, id, "1");
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(200); // the stream is open and waiting on the live run
+        assertFalse(resumed.isDone(), "the run is still going: its stream must not have ended");
+        t.gate.countDown();
+        List<String[]> events = resumed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(List.of("2 message", "3 finished"), events.stream().map(e -> e[0] + " " + e[1]).toList());
+        assertTrue(events.get(1)[2].contains("opened: door"), events.get(1)[2]);
+    }
+
+    @Test
+    void aDeadlineEndsTheRunTimedOutAndALaterOneLetsItFinish() {
+        String soon = java.time.Instant.now().plusMillis(300).toString();
+        var late = t.post("/v1/runs", "{\"agent\": \"gate\", \"input\": \"x\", \"wait\": true, \"deadline\": \"" + soon + "\"}");
+        assertEquals(200, late.status(), late.body());
+        assertEquals("TIMED_OUT", late.json().get("status"), late.body());
+        String later = java.time.Instant.now().plusSeconds(30).toString();
+        var fine = t.post("/v1/runs", "{\"agent\": \"history\", \"input\": \"x\", \"wait\": true, \"deadline\": \"" + later + "\"}");
+        assertEquals("COMPLETED", fine.json().get("status"), fine.body());
+    }
+
     private static double sample(String prometheus, String name) {
         var m = java.util.regex.Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(prometheus);
         assertTrue(m.find(), name + " missing in " + prometheus);
