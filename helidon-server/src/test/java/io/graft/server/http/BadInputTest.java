@@ -108,8 +108,14 @@ class BadInputTest {
             stored.add((String) t.post("/v1/runs", "{\"agent\": \"history\", \"input\": \"keep " + i + "\", \"wait\": true}")
                     .json().get("id"));
         }
+        var kept = t.post("/v1/memory/kb", "{\"text\": \"parking is behind the building\", \"metadata\": {\"page\": 3}}");
+        assertEquals(201, kept.status(), kept.body());
         String valid = "{\"agent\": \"calculator-native\", \"input\": \"17 * 23 + 4\", \"inputs\": {\"a\": [1, {\"b\": null}]},"
                 + " \"thread\": \"th\", \"timeout_seconds\": 5, \"wait\": false, \"metadata\": {\"k\": \"v\"}}";
+        String workflow = "{\"name\": \"fuzzflow\", \"pattern\": \"parallel\", \"agents\": [\"history\", \"calculator-native\"],"
+                + " \"aggregator\": \"judge\", \"judge\": \"history\"}";
+        String memory = "{\"items\": [{\"text\": \"the lift is out of order\", \"metadata\": {\"floor\": 2, \"tags\": [\"a\"]}}]}";
+        String search = "{\"query\": \"where to park\", \"k\": 2, \"filter\": {\"page\": 3}}";
         String[] junk = {"{", "}", "[", "]", "\"", ":", ",", "null", "true", "1e999", "-", "\\u0000", "\\", "\u00ff", "{}", "[]",
             "\"agent\"", "\"wait\"", "99999999999999999999", "NaN", "\u0000", "/*", "\n"};
         Random random = new Random(42);
@@ -117,7 +123,13 @@ class BadInputTest {
         int refused = 0;
         List<String> offenders = new ArrayList<>();
         for (int i = 0; i < 2500; i++) {
-            StringBuilder b = new StringBuilder(valid);
+            int kind = i % 8;
+            StringBuilder b = new StringBuilder(switch (kind) {
+                case 4 -> workflow;
+                case 5 -> memory;
+                case 6 -> search;
+                default -> valid;
+            });
             int edits = 1 + random.nextInt(4);
             for (int e = 0; e < edits && b.length() > 0; e++) {
                 int at = random.nextInt(b.length());
@@ -128,10 +140,13 @@ class BadInputTest {
                     default -> b.setCharAt(at, (char) (32 + random.nextInt(95)));
                 }
             }
-            TestServer.Reply r = switch (i % 5) {
+            TestServer.Reply r = switch (kind) {
                 case 0, 1, 2 -> t.post("/v1/runs", b.toString());
                 case 3 -> t.put("/v1/agents/fuzz" + (i % 7), "application/json", b.toString()
                         .replace("calculator-native", "fuzz" + (i % 7)));
+                case 4 -> t.post("/v1/workflows", b.toString());
+                case 5 -> t.post("/v1/memory/kb", b.toString());
+                case 6 -> t.post("/v1/memory/kb/search", b.toString());
                 default -> t.send(t.request("/v1/runs?limit=" + enc(b.substring(0, Math.min(8, b.length())))
                         + "&status=" + enc(b.substring(Math.min(8, b.length()), Math.min(14, b.length())))
                         + "&offset=" + random.nextInt(3)).header("Last-Event-ID", "x").GET().build());
@@ -141,7 +156,7 @@ class BadInputTest {
                 offenders.add(r.status() + " " + b + " -> " + r.body());
             }
             refused += r.status() >= 400 && r.status() < 500 ? 1 : 0;
-            if (r.status() >= 400 && r.status() != 404) {
+            if (r.status() >= 400) {
                 assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType() + " " + r.body());
             }
         }
@@ -150,6 +165,8 @@ class BadInputTest {
         for (String id : stored) {
             assertEquals("COMPLETED", t.get("/v1/runs/" + id).json().get("status"));
         }
+        String keptId = String.valueOf(((List<?>) kept.json().get("ids")).getFirst());
+        assertEquals("parking is behind the building", t.get("/v1/memory/kb/" + keptId).json().get("text"));
         var binary = t.send(t.request("/v1/runs").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, 2})).build());
         assertTrue(binary.status() == 400, binary.body());
