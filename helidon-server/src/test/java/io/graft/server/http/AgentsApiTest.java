@@ -142,12 +142,18 @@ class AgentsApiTest {
                 Map.of("action", records.get(1).get("action"), "target", records.get(1).get("target")));
     }
 
-    @Test
-    void editsOfTheDirectoryAreAuditedAsTheSystemsAndADeletedSubdirectoryStopsServing() throws Exception {
+    /** Puts the adder in a new subdirectory, as agent.json, and waits until the watch has loaded it. */
+    private Path adderInASubdirectory() throws Exception {
         Path sub = t.agents.resolve("adder_dir");
         Files.createDirectories(sub);
         Files.writeString(sub.resolve("agent.json"), ADDER);
         TestServer.await(() -> t.get("/v1/agents/adder").status() == 200);
+        return sub;
+    }
+
+    @Test
+    void editsOfTheDirectoryAreAuditedAsTheSystemsAndADeletedSubdirectoryStopsServing() throws Exception {
+        Path sub = adderInASubdirectory();
         Files.writeString(sub.resolve("agent.json"), ADDER.replace("adds", "adds again"));
         TestServer.await(() -> "adds again".equals(t.get("/v1/agents/adder").json().get("description")));
         Files.delete(sub.resolve("agent.json"));
@@ -162,10 +168,7 @@ class AgentsApiTest {
 
     @Test
     void aSubdirectoryMovedOutOfTheDirectoryTakesItsAgentsWithIt() throws Exception {
-        Path sub = t.agents.resolve("adder_dir");
-        Files.createDirectories(sub);
-        Files.writeString(sub.resolve("agent.json"), ADDER);
-        TestServer.await(() -> t.get("/v1/agents/adder").status() == 200);
+        Path sub = adderInASubdirectory();
         Files.move(sub, dir.resolve("elsewhere"));
         TestServer.await(() -> t.get("/v1/agents/adder").status() == 404);
         assertEquals(200, t.get("/v1/agents/calculator-native").status());
